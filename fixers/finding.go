@@ -1,0 +1,80 @@
+package fixers
+
+// Severity ranks a finding the way the infrastructure review does.
+type Severity string
+
+// Severities, from the most to the least urgent.
+const (
+	Critical Severity = "critical"
+	High     Severity = "high"
+	Medium   Severity = "medium"
+	Low      Severity = "low"
+	Info     Severity = "info"
+)
+
+// Rank orders severities: critical is 4, info is 0.
+func (s Severity) Rank() int {
+	switch s {
+	case Critical:
+		return 4
+	case High:
+		return 3
+	case Medium:
+		return 2
+	case Low:
+		return 1
+	}
+	return 0
+}
+
+// Status says what became of a finding.
+type Status string
+
+// Finding statuses.
+const (
+	// Open: the finding stands (check mode, a check-only rule, or a fix that could not be made).
+	Open Status = "open"
+	// Fixed: the fix was applied to the document.
+	Fixed Status = "fixed"
+	// Suppressed: an exemption (annotation or comment) covers the finding; it is never fixed.
+	Suppressed Status = "suppressed"
+)
+
+// ResourceRef names the Kubernetes object a finding is about.
+type ResourceRef struct {
+	APIVersion string `json:"apiVersion,omitempty"`
+	Kind       string `json:"kind,omitempty"`
+	Name       string `json:"name,omitempty"`
+	Namespace  string `json:"namespace,omitempty"`
+}
+
+// Finding is one thing a rule has to say about one place in one document.
+// The CLI, KRM results, SARIF and the PR body are renderings of a list of these.
+type Finding struct {
+	Rule     string   `json:"rule"`
+	Severity Severity `json:"severity"`
+	Status   Status   `json:"status"`
+	Message  string   `json:"message"`
+	// Path is the node's path in the user's words,
+	// e.g. spec.components[booking].traits[autoscaler].properties.minReplicas.
+	Path string `json:"path,omitempty"`
+	// FieldPath is the same place with numeric indexes, as KRM results want it,
+	// e.g. spec.components[0].traits[1].properties.minReplicas.
+	FieldPath     string `json:"fieldPath,omitempty"`
+	CurrentValue  string `json:"currentValue,omitempty"`
+	ProposedValue string `json:"proposedValue,omitempty"`
+	// Assumptions lists every value the fix used that was not derived from the
+	// document itself (config defaults), so a reviewer knows what to check.
+	Assumptions []string `json:"assumptions,omitempty"`
+	// Remediation tells a human what to do when the finding is not fixed automatically.
+	Remediation string `json:"remediation,omitempty"`
+	// SuppressedBy explains the exemption for suppressed findings.
+	SuppressedBy string `json:"suppressedBy,omitempty"`
+
+	File      string      `json:"file,omitempty"`
+	Line      int         `json:"line,omitempty"`
+	Column    int         `json:"column,omitempty"`
+	Document  int         `json:"document"`
+	Component string      `json:"component,omitempty"`
+	Resource  ResourceRef `json:"resource"`
+}

@@ -1,0 +1,340 @@
+package kio
+
+import (
+	"strings"
+)
+
+// apply replays the n0 -> n1 line diff onto the original lines.
+func (p *projection) apply() ([]string, error) {
+	ops, err := diffLines(p.n0, p.n1)
+	if err != nil {
+		return nil, p.doc.refuse(0, err.Error())
+	}
+	deleted := make([]bool, len(p.orig))
+	replaced := map[int]string{}
+	before := map[int][]string{} // lines inserted before orig index (len(orig) = at the end)
+	eol := ""
+	if p.doc.file.CRLF {
+		eol = "\r"
+	}
+
+	i, j := 0, 0
+	for k := 0; k < len(ops); k++ {
+		op := ops[k]
+		if op.kind == opEqual {
+			i += op.n
+			j += op.n
+			continue
+		}
+		del, ins := 0, 0
+		if op.kind == opDelete {
+			del = op.n
+			if k+1 < len(ops) && ops[k+1].kind == opInsert {
+				k++
+				ins = ops[k].n
+			}
+		} else {
+			ins = op.n
+		}
+		if del > 0 && del == ins && p.replaceInPlace(i, j, del, replaced) {
+			i += del
+			j += ins
+			continue
+		}
+		anchor := -1
+		for n := i; n < i+del; n++ {
+			o := p.m[n]
+			if o < 0 {
+				if strings.TrimSpace(p.n0[n]) == "" || n > i && deletedOwner(p, i, n) {
+					continue
+				}
+				return nil, p.doc.refuse(0, "cannot locate the original text of a changed line: "+strings.TrimSpace(p.n0[n]))
+			}
+			if anchor < 0 || o < anchor {
+				anchor = o
+			}
+			deleted[o] = true
+			for c := o + 1; c < len(p.orig) && p.continuation(c); c++ {
+				deleted[c] = true
+			}
+		}
+		if ins > 0 {
+			if anchor < 0 {
+				anchor = p.insertionPoint(i)
+			}
+			lines := p.reindent(p.n1[j:j+ins], i)
+			for x := range lines {
+				lines[x] += eol
+			}
+			before[anchor] = append(before[anchor], lines...)
+		}
+		i += del
+		j += ins
+	}
+
+	out := make([]string, 0, len(p.orig)+len(before))
+	for o := 0; o <= len(p.orig); o++ {
+		out = append(out, before[o]...)
+		if o == len(p.orig) || deleted[o] {
+			continue
+		}
+		if r, ok := replaced[o]; ok {
+			out = append(out, r)
+			continue
+		}
+		out = append(out, p.orig[o])
+	}
+	return out, nil
+}
+
+// deletedOwner reports whether unmapped rendered line n lies inside a
+// deleted subtree whose first line (at i) was mapped: it is deeper indented.
+func deletedOwner(p *projection, i, n int) bool {
+	for k := n - 1; k >= i; k-- {
+		if p.m[k] >= 0 {
+			return indentOf(p.n0[n]) > indentOf(p.n0[k]) || isComment(p.n0[n])
+		}
+	}
+	return false
+}
+
+// insertionPoint finds where lines inserted before rendered line i go in
+// the original: after the original of the last mapped line above (and its
+// continuation lines), before any original-only blank or comment lines.
+func (p *projection) insertionPoint(i int) int {
+	for n := i - 1; n >= 0; n-- {
+		if o := p.m[n]; o >= 0 {
+			at := o + 1
+			for at < len(p.orig) && p.continuation(at) {
+				at++
+			}
+			return at
+		}
+	}
+	for n := i; n < len(p.n0); n++ {
+		if o := p.m[n]; o >= 0 {
+			return o
+		}
+	}
+	return len(p.orig)
+}
+
+// replaceInPlace handles a run of changed lines where each rendered line is
+// replaced by exactly one new line: it splices only the changed characters
+// into the original line, keeping its quotes, spacing and comment.
+func (p *projection) replaceInPlace(i, j, n int, replaced map[int]string) bool {
+	patched := make([]string, n)
+	for k := 0; k < n; k++ {
+		o := p.m[i+k]
+		if o < 0 || p.body[o] || (o+1 < len(p.orig) && p.continuation(o+1)) {
+			return false
+		}
+		line, ok := patchLine(p.orig[o], p.n0[i+k], p.n1[j+k])
+		if !ok {
+			return false
+		}
+		patched[k] = line
+	}
+	for k := 0; k < n; k++ {
+		replaced[p.m[i+k]] = patched[k]
+	}
+	return true
+}
+
+// patchLine applies the character change from n0 to n1 to the original
+// line orig, which renders as n0. It fails when the original differs from
+// n0 around the change by more than spacing.
+func patchLine(orig, n0, n1 string) (string, bool) {
+	cr := strings.HasSuffix(orig, "\r")
+	o := strings.TrimSuffix(orig, "\r")
+	pre := 0
+	for pre < len(n0) && pre < len(n1) && n0[pre] == n1[pre] {
+		pre++
+	}
+	suf := 0
+	for suf < len(n0)-pre && suf < len(n1)-pre && n0[len(n0)-1-suf] == n1[len(n1)-1-suf] {
+		suf++
+	}
+	i0, io := indentOf(n0), indentOf(o)
+	if pre < i0 {
+		return "", false
+	}
+	mid0, mid1 := n0[pre:len(n0)-suf], n1[pre:len(n1)-suf]
+	q := io + (pre - i0)
+	if q > len(o) || o[io:q] != n0[i0:pre] || !strings.HasPrefix(o[q:], mid0) {
+		return "", false
+	}
+	rest := o[q+len(mid0):]
+	if strings.Join(strings.Fields(rest), " ") != strings.Join(strings.Fields(n0[pre+len(mid0):]), " ") {
+		return "", false
+	}
+	out := o[:q] + mid1 + rest
+	if cr {
+		out += "\r"
+	}
+	return out, true
+}
+
+// column is an open indentation context while re-indenting inserted lines:
+// a rendered column and the original column it stands for.
+type column struct {
+	n0, orig int
+	dash     bool
+}
+
+// reindent shifts inserted lines (kyaml's 2-space rendering) to the
+// original's indentation: each block lines up with a structural sibling in
+// the original, inner levels use the document's indentation unit, and
+// sequence items copy the original's dash padding.
+func (p *projection) reindent(lines []string, at int) []string {
+	out := make([]string, len(lines))
+	var stack []column
+	pad := p.doc.DashPad
+	unit := p.doc.IndentWidth
+	if unit <= 0 {
+		unit = 2
+	}
+	for x, l := range lines {
+		t := strings.TrimLeft(l, " ")
+		if t == "" {
+			out[x] = ""
+			continue
+		}
+		c := len(l) - len(t)
+		dash := isDash(l)
+		for len(stack) > 0 && stack[len(stack)-1].n0 > c {
+			stack = stack[:len(stack)-1]
+		}
+		col := -1
+		if len(stack) > 0 {
+			top := stack[len(stack)-1]
+			switch {
+			case top.n0 == c && (dash || !top.dash):
+				col = top.orig
+			case top.n0 < c && dash:
+				col = top.orig + p.seqOffset()
+			case top.n0 < c:
+				col = top.orig + (c-top.n0)/2*unit
+			}
+		}
+		if col < 0 {
+			col, pad = p.siblingColumn(c, dash, at)
+		}
+		if isComment(l) {
+			out[x] = strings.Repeat(" ", col) + t
+			continue
+		}
+		if dash {
+			rest := strings.TrimLeft(strings.TrimPrefix(t, "-"), " ")
+			if rest == "" {
+				out[x] = strings.Repeat(" ", col) + "-"
+			} else {
+				out[x] = strings.Repeat(" ", col) + "-" + strings.Repeat(" ", pad) + rest
+			}
+			stack = append(stack, column{c, col, true}, column{c + 2, col + 1 + pad, false})
+			continue
+		}
+		out[x] = strings.Repeat(" ", col) + t
+		stack = append(stack, column{c, col, false})
+	}
+	return out
+}
+
+// seqOffset is how far the original indents a wide sequence's dashes under
+// their key (0 for compact documents).
+func (p *projection) seqOffset() int {
+	if p.doc.SeqIndent == "wide" {
+		return p.doc.seqOffset
+	}
+	return 0
+}
+
+// siblingColumn finds the original column for an inserted line at rendered
+// column c, from the nearest mapped rendered line at the same level around
+// the insertion point, else from the parent. It also returns the dash
+// padding to use for sequence items.
+func (p *projection) siblingColumn(c int, dash bool, at int) (int, int) {
+	pad := p.doc.DashPad
+	unit := p.doc.IndentWidth
+	if unit <= 0 {
+		unit = 2
+	}
+	parent := -1
+	match := func(n int) (int, bool, bool) { // column, found, stop
+		l := p.n0[n]
+		if strings.TrimSpace(l) == "" || isComment(l) {
+			return 0, false, false
+		}
+		lc := indentOf(l)
+		ld := isDash(l)
+		o := p.m[n]
+		switch {
+		case lc == c && ld == dash:
+			if o < 0 {
+				return 0, false, false
+			}
+			ol := key(p.orig[o])
+			if dash && isDash(ol) {
+				pad = dashPad(ol)
+			}
+			return indentOf(ol), true, true
+		case ld && !dash && lc+2 == c:
+			// A key inside the same "- " item: line up with the item's content.
+			if o < 0 || !isDash(p.orig[o]) {
+				return 0, false, o >= 0
+			}
+			ol := key(p.orig[o])
+			return indentOf(ol) + 1 + dashPad(ol), true, true
+		case lc < c:
+			if parent < 0 {
+				parent = n
+			}
+			return 0, false, true
+		}
+		return 0, false, false
+	}
+	for n := at - 1; n >= 0; n-- {
+		if col, found, stop := match(n); found {
+			return col, pad
+		} else if stop {
+			break
+		}
+	}
+	backParent := parent
+	parent = -1
+	for n := at; n < len(p.n0); n++ {
+		if col, found, stop := match(n); found {
+			return col, pad
+		} else if stop {
+			break
+		}
+	}
+	parent = backParent
+	if parent >= 0 && p.m[parent] >= 0 {
+		pl := p.n0[parent]
+		ol := key(p.orig[p.m[parent]])
+		pc, oc := indentOf(pl), indentOf(ol)
+		if isDash(pl) && isDash(ol) {
+			pc, oc = pc+2, oc+1+dashPad(ol)
+		}
+		if dash && c == pc {
+			return oc, pad
+		}
+		if dash && c == pc+2 {
+			return oc + p.seqOffset(), pad
+		}
+		return oc + (c-pc)/2*unit, pad
+	}
+	return c / 2 * unit, pad
+}
+
+// dashPad counts the spaces after the "-" of a sequence item line.
+func dashPad(l string) int {
+	t := strings.TrimLeft(l, " ")
+	rest := strings.TrimPrefix(t, "-")
+	n := len(rest) - len(strings.TrimLeft(rest, " "))
+	if n == 0 {
+		return 1
+	}
+	return n
+}

@@ -1,0 +1,140 @@
+package kio
+
+import (
+	"fmt"
+	"strings"
+)
+
+// contextLines is the number of unchanged lines shown around each change.
+const contextLines = 3
+
+// UnifiedDiff returns a unified diff of before and after as `git apply`
+// accepts it ("--- a/path", "+++ b/path", 3 lines of context, and
+// "\ No newline at end of file" where a side lacks a final newline).
+// It returns "" when the two are equal.
+func UnifiedDiff(path string, before, after []byte) (string, error) {
+	if string(before) == string(after) {
+		return "", nil
+	}
+	a, aEOL := diffSide(before)
+	b, bEOL := diffSide(after)
+	ka, kb := diffKeys(a, aEOL), diffKeys(b, bEOL)
+	ops, err := diffLines(ka, kb)
+	if err != nil {
+		return "", err
+	}
+	type line struct {
+		op   byte
+		text string
+		last bool // the side's last line, which lacks a newline
+	}
+	var script []line
+	i, j := 0, 0
+	for _, op := range ops {
+		for k := 0; k < op.n; k++ {
+			switch op.kind {
+			case opEqual:
+				script = append(script, line{' ', a[i], i == len(a)-1 && !aEOL})
+				i++
+				j++
+			case opDelete:
+				script = append(script, line{'-', a[i], i == len(a)-1 && !aEOL})
+				i++
+			case opInsert:
+				script = append(script, line{'+', b[j], j == len(b)-1 && !bEOL})
+				j++
+			}
+		}
+	}
+	p := strings.TrimPrefix(path, "./")
+	var out strings.Builder
+	fmt.Fprintf(&out, "--- a/%s\n+++ b/%s\n", p, p)
+	for s := 0; s < len(script); {
+		if script[s].op == ' ' {
+			s++
+			continue
+		}
+		start := max(s-contextLines, 0)
+		end := s
+		for end < len(script) {
+			if script[end].op != ' ' {
+				end++
+				continue
+			}
+			run := end
+			for run < len(script) && script[run].op == ' ' {
+				run++
+			}
+			if run == len(script) || run-end > 2*contextLines {
+				end = min(end+contextLines, len(script))
+				break
+			}
+			end = run
+		}
+		// Line numbers of the hunk's first line on each side.
+		aLine, bLine := 1, 1
+		for _, l := range script[:start] {
+			if l.op != '+' {
+				aLine++
+			}
+			if l.op != '-' {
+				bLine++
+			}
+		}
+		aCount, bCount := 0, 0
+		for _, l := range script[start:end] {
+			if l.op != '+' {
+				aCount++
+			}
+			if l.op != '-' {
+				bCount++
+			}
+		}
+		if aCount == 0 {
+			aLine--
+		}
+		if bCount == 0 {
+			bLine--
+		}
+		fmt.Fprintf(&out, "@@ -%s +%s @@\n", hunkRange(aLine, aCount), hunkRange(bLine, bCount))
+		for _, l := range script[start:end] {
+			out.WriteByte(l.op)
+			out.WriteString(l.text)
+			out.WriteByte('\n')
+			if l.last {
+				out.WriteString("\\ No newline at end of file\n")
+			}
+		}
+		s = end
+	}
+	return out.String(), nil
+}
+
+// hunkRange formats one side of a hunk header.
+func hunkRange(start, count int) string {
+	if count == 1 {
+		return fmt.Sprint(start)
+	}
+	return fmt.Sprintf("%d,%d", start, count)
+}
+
+// diffSide splits text into lines and reports whether it ends in a newline.
+func diffSide(text []byte) ([]string, bool) {
+	s := string(text)
+	if s == "" {
+		return nil, true
+	}
+	eol := strings.HasSuffix(s, "\n")
+	return strings.Split(strings.TrimSuffix(s, "\n"), "\n"), eol
+}
+
+// diffKeys marks a last line without newline so it never equals the same
+// text with a newline.
+func diffKeys(lines []string, eol bool) []string {
+	if eol || len(lines) == 0 {
+		return lines
+	}
+	k := append([]string(nil), lines...)
+	k[len(k)-1] += "\x00no newline"
+	return k
+}
