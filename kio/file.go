@@ -37,6 +37,17 @@ type File struct {
 
 	// lines are the file's lines without "\n" (a trailing "\r" is kept).
 	lines []string
+	// added holds new documents to write after the document with that index.
+	added map[int][]*yaml.Node
+}
+
+// AddDocument schedules a new document, rendered by kyaml in the style of
+// the document it follows, to be written right after document index after.
+func (f *File) AddDocument(after int, root *yaml.Node) {
+	if f.added == nil {
+		f.added = map[int][]*yaml.Node{}
+	}
+	f.added[after] = append(f.added[after], root)
 }
 
 // Document is one YAML document of a file.
@@ -58,9 +69,9 @@ type Document struct {
 	// ("- a" is 1, "-   a" is 3).
 	DashPad int
 
-	file     *File
-	first    int        // index into file.lines of the first line
-	end      int        // one past the last line
+	file      *File
+	first     int        // index into file.lines of the first line
+	end       int        // one past the last line
 	root      *yaml.Node // the document node Node wraps
 	snapshot  *yaml.Node // copy of the tree taken before edits
 	anchors   bool

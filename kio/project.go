@@ -96,10 +96,18 @@ func Project(f *File) ([]byte, error) {
 		}
 		if lines == nil {
 			out = append(out, f.lines[d.first:d.end]...)
-			continue
+		} else {
+			changed = true
+			out = append(out, lines...)
 		}
-		changed = true
-		out = append(out, lines...)
+		for _, root := range f.added[d.Index] {
+			doc, err := d.render(root)
+			if err != nil {
+				return nil, err
+			}
+			changed = true
+			out = append(out, doc...)
+		}
 	}
 	if !changed {
 		return f.Orig, nil
@@ -147,6 +155,28 @@ func (d *Document) project() ([]string, error) {
 	}
 	if err := d.verify(lines, n1); err != nil {
 		return nil, err
+	}
+	return lines, nil
+}
+
+// render writes a new document after d: a "---" line, then kyaml's
+// rendering in d's sequence style and the file's line endings.
+func (d *Document) render(root *yaml.Node) ([]string, error) {
+	text, err := encode(root, d.SeqIndent)
+	if err != nil {
+		return nil, d.refuse(0, "cannot render the new document: "+err.Error())
+	}
+	var parsed yaml.Node
+	if err := yaml.Unmarshal([]byte(text), &parsed); err != nil {
+		return nil, d.refuse(0, "kyaml renders the new document as invalid YAML ("+err.Error()+")")
+	}
+	eol := ""
+	if d.file.CRLF {
+		eol = "\r"
+	}
+	lines := append([]string{"---"}, splitLines(text)...)
+	for i := range lines {
+		lines[i] += eol
 	}
 	return lines, nil
 }

@@ -46,7 +46,7 @@ func UnifiedDiff(path string, before, after []byte) (string, error) {
 			}
 		}
 	}
-	p := strings.TrimPrefix(path, "./")
+	p := strings.TrimPrefix(strings.TrimPrefix(path, "./"), "/")
 	var out strings.Builder
 	fmt.Fprintf(&out, "--- a/%s\n+++ b/%s\n", p, p)
 	for s := 0; s < len(script); {

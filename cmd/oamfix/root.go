@@ -1,0 +1,251 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/oamfix/oamfix/config"
+	"github.com/oamfix/oamfix/engine"
+	"github.com/oamfix/oamfix/fixers"
+	"github.com/oamfix/oamfix/kio"
+	"github.com/oamfix/oamfix/report"
+	"github.com/spf13/cobra"
+)
+
+// Exit codes of the CLI contract.
+const (
+	exitClean    = 0 // no findings left
+	exitFindings = 1 // findings remain
+	exitBadInput = 2 // usage error or bad input
+)
+
+// exitError carries an exit code out of a command.
+type exitError struct{ code int }
+
+func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// rootOptions are the flags of the main command.
+type rootOptions struct {
+	fix         bool
+	diff        bool
+	rules       string
+	configPath  string
+	format      string
+	maxFileSize int64
+}
+
+func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	o := &rootOptions{}
+	cmd := &cobra.Command{
+		Use:   "oamfix [flags] [PATH...]",
+		Short: "Find and fix infrastructure-review gaps in KubeVela Application manifests",
+		Long: `oamfix checks KubeVela (OAM) Application manifests for the gaps an infrastructure
+review keeps flagging (too few replicas, missing probes, CORS open to *, no circuit
+breaker, no network policy, no staging environment) and fixes them with minimal,
+lossless edits: every line a fix does not touch stays byte-identical.
+
+PATH is a file, a directory (searched recursively for *.yaml and *.yml, skipping
+hidden folders) or - for standard input. The default is the current directory.
+
+Exit codes: 0 no findings left, 1 findings remain (in check mode: any finding),
+2 usage error or bad input.`,
+		Example: `  # check every Application under the current directory
+  oamfix
+
+  # show what --fix would change, as a unified diff (nothing is written)
+  oamfix --diff examples/
+
+  # fix in place, only probes and replicas
+  oamfix --fix --rules probes,replicas apps/
+
+  # fix a stream: the fixed YAML goes to stdout
+  cat app.yaml | oamfix --fix -`,
+		Args:          cobra.ArbitraryArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runRoot(o, args, stdin, stdout, stderr)
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&o.fix, "fix", false, "write fixes in place")
+	f.BoolVar(&o.diff, "diff", false, "print a unified diff of the fixes to stdout (alone: a dry run, nothing written)")
+	f.StringVar(&o.rules, "rules", "all", "comma-separated rule IDs, or all, or none")
+	f.StringVar(&o.configPath, "config", "", "oamfix config file (kind OAMFixConfig; see `oamfix config default`)")
+	f.StringVar(&o.format, "format", "text", "findings output: text or json")
+	f.Int64Var(&o.maxFileSize, "max-file-size", kio.DefaultMaxFileSize, "largest input file in bytes")
+	cmd.AddCommand(newVersionCommand(stdout), newConfigCommand(stdout))
+	return cmd
+}
+
+// fileOutcome is one input's result or error.
+type fileOutcome struct {
+	res *engine.Result
+	err error
+	// skipped explains a file passed over without an error.
+	skipped string
+}
+
+func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if o.format != "text" && o.format != "json" {
+		fmt.Fprintf(stderr, "oamfix: unknown --format %q (want text or json)\n", o.format)
+		return &exitError{exitBadInput}
+	}
+	rules, err := fixers.Select(o.rules)
+	if err != nil {
+		fmt.Fprintf(stderr, "oamfix: %v\n", err)
+		return &exitError{exitBadInput}
+	}
+	cfg := config.Default()
+	if o.configPath != "" {
+		if cfg, err = config.Load(o.configPath); err != nil {
+			fmt.Fprintf(stderr, "oamfix: %v\n", err)
+			return &exitError{exitBadInput}
+		}
+	}
+	if len(args) == 0 {
+		args = []string{"."}
+	}
+	paths, errs := kio.Expand(args)
+	code := exitClean
+	for _, e := range errs {
+		fmt.Fprintf(stderr, "oamfix: error: %v\n", e)
+		code = exitBadInput
+	}
+	opts := engine.Options{Config: cfg, Rules: rules, CheckOnly: !o.fix && !o.diff}
+	outcomes := processAll(paths, opts, stdin, o.maxFileSize)
+
+	// With --diff or a fixed stream on stdout, findings go to stderr.
+	findingsOut := stdout
+	streamFix := o.fix && len(paths) == 1 && paths[0] == kio.Stdin
+	if o.diff || streamFix {
+		findingsOut = stderr
+	}
+	var all []fixers.Finding
+	for _, oc := range outcomes {
+		if oc.skipped != "" {
+			fmt.Fprintf(stderr, "oamfix: warning: %s\n", oc.skipped)
+			continue
+		}
+		if oc.err != nil {
+			fmt.Fprintf(stderr, "oamfix: error: %v\n", oc.err)
+			code = exitBadInput
+			continue
+		}
+		res := oc.res
+		all = append(all, res.Findings...)
+		if o.diff && res.Changed() {
+			d, err := kio.UnifiedDiff(res.Path, res.Before, res.After)
+			if err != nil {
+				fmt.Fprintf(stderr, "oamfix: error: %s: %v\n", res.Path, err)
+				code = exitBadInput
+				continue
+			}
+			io.WriteString(stdout, d)
+		}
+		if o.fix {
+			if res.Path == kio.Stdin {
+				stdout.Write(res.After)
+				continue
+			}
+			if res.Changed() {
+				if err := kio.WriteAtomic(res.Path, res.After); err != nil {
+					fmt.Fprintf(stderr, "oamfix: error: %v\n", err)
+					code = exitBadInput
+				}
+			}
+		}
+	}
+	if !o.fix {
+		// Nothing was written: fixes shown by --diff still remain to be made.
+		for i := range all {
+			if all[i].Status == fixers.Fixed {
+				all[i].Status = fixers.Open
+			}
+		}
+	}
+	if err := report.Write(findingsOut, o.format, all); err != nil {
+		fmt.Fprintf(stderr, "oamfix: error: %v\n", err)
+		return &exitError{exitBadInput}
+	}
+	if code == exitClean && remaining(all) > 0 {
+		code = exitFindings
+	}
+	if code != exitClean {
+		return &exitError{code}
+	}
+	return nil
+}
+
+// remaining counts open findings that should fail a run: every open finding
+// above info severity.
+func remaining(fs []fixers.Finding) int {
+	n := 0
+	for _, f := range fs {
+		if f.Status == fixers.Open && f.Severity != fixers.Info {
+			n++
+		}
+	}
+	return n
+}
+
+// processAll reads and processes files on a bounded worker pool, returning
+// outcomes in input order.
+func processAll(paths []string, opts engine.Options, stdin io.Reader, maxSize int64) []fileOutcome {
+	out := make([]fileOutcome, len(paths))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), len(paths))
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				out[i] = processOne(paths[i], opts, stdin, maxSize)
+			}
+		}()
+	}
+	for i := range paths {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	return out
+}
+
+// processOne reads, fixes and projects one file.
+func processOne(path string, opts engine.Options, stdin io.Reader, maxSize int64) fileOutcome {
+	var f *kio.File
+	var err error
+	if path == kio.Stdin {
+		f, err = kio.ReadStream(kio.Stdin, stdin, maxSize)
+	} else {
+		f, err = kio.ReadFile(path, maxSize)
+	}
+	if err != nil {
+		var pe *kio.ParseError
+		if errors.As(err, &pe) && strings.HasPrefix(pe.Msg, "invalid YAML") && path != kio.Stdin && !mentionsOAM(path, maxSize) {
+			// Not YAML that oamfix understands, and no OAM in it (a Helm
+			// template, say): leave it alone and say so.
+			return fileOutcome{skipped: fmt.Sprintf("%v (skipped: the file mentions no core.oam.dev resource)", err)}
+		}
+		return fileOutcome{err: err}
+	}
+	res, err := engine.Process(f, opts)
+	return fileOutcome{res: res, err: err}
+}
+
+// mentionsOAM reports whether a file's text names the core.oam.dev group.
+func mentionsOAM(path string, maxSize int64) bool {
+	data, err := os.ReadFile(path)
+	if err != nil || int64(len(data)) > maxSize {
+		return true
+	}
+	return bytes.Contains(data, []byte("core.oam.dev"))
+}

@@ -1,0 +1,255 @@
+package fixers
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/oamfix/oamfix/fixers/oam"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// CORS replaces CORS origins that allow every site with the configured list.
+var CORS = &Rule{
+	ID: "cors",
+	Doc: `Replace CORS origins open to "*" with the configured origin list.
+
+Looks in component env vars (env lists and environment maps; names in
+spec.cors.envVars), ingress-nginx annotations on any trait
+(nginx.ingress.kubernetes.io/cors-allow-origin: "*", or enable-cors: "true"
+without an allow-origin), Istio corsPolicy allowOrigins / allowOrigin, and
+component flags such as enableCors: true with no origins, in components and in
+override policies. The replacement keeps the value's quoting and line
+comment. Origins come only from spec.cors.allowedOrigins: without them the
+finding is reported with high severity and nothing is edited. Keys that
+merely look similar (an allowedOrigins list of namespaces in a security
+policy, say) are not CORS and stay untouched.`,
+	Severity: High,
+	Fixable:  true,
+	Run:      runCORS,
+}
+
+const (
+	nginxAllowOrigin = "nginx.ingress.kubernetes.io/cors-allow-origin"
+	nginxEnableCORS  = "nginx.ingress.kubernetes.io/enable-cors"
+)
+
+// corsScope is one place components live: the spec, or an override policy.
+type corsScope struct {
+	comp   *oam.Component // nil for override entries
+	name   string
+	props  *yaml.Node
+	traits []*oam.Trait
+	path   string
+}
+
+func runCORS(p *Pass) {
+	var scopes []corsScope
+	for _, c := range p.App.Components {
+		scopes = append(scopes, corsScope{comp: c, name: c.Name, props: c.Properties, traits: c.Traits, path: compPath(c)})
+	}
+	for _, pol := range p.App.PoliciesOfType("override") {
+		for _, o := range pol.Overrides() {
+			scopes = append(scopes, corsScope{name: o.Name, props: o.Properties, traits: o.Traits,
+				path: fmt.Sprintf("spec.policies[%s].properties.components[%d]", pol.Name, o.Index)})
+		}
+	}
+	for _, s := range scopes {
+		checkCORSEnv(p, s)
+		checkCORSFlags(p, s)
+		for _, t := range s.traits {
+			checkCORSTrait(p, s, t)
+		}
+	}
+}
+
+// origins is the configured replacement, or nil.
+func (p *Pass) origins() []string { return p.Config.Spec.CORS.AllowedOrigins }
+
+// wildcard reports whether an origin value allows every site.
+func wildcard(v string) bool {
+	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if part == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// reportWildcard reports one open-to-all origin value; fix edits it.
+func (p *Pass) reportWildcard(s corsScope, t *oam.Trait, node *yaml.Node, path, what string, proposed string, fix Fix) {
+	f := Finding{
+		Path:         path,
+		CurrentValue: node.Value,
+		Remediation:  "set spec.cors.allowedOrigins in the oamfix config to the sites that may call this API",
+	}
+	if len(p.origins()) == 0 {
+		f.Message = fmt.Sprintf("%s in %q allows every origin (%q); set spec.cors.allowedOrigins so oamfix can restrict it", what, s.name, node.Value)
+		fix = nil
+	} else {
+		f.Message = fmt.Sprintf("%s in %q allows every origin (%q); restricting it to the configured origins", what, s.name, node.Value)
+		f.ProposedValue = proposed
+		f.Assumptions = []string{"origins come from spec.cors.allowedOrigins"}
+	}
+	p.Report(Where{Component: s.comp, Trait: t, Node: node}, f, fix)
+}
+
+// checkCORSEnv looks at CORS env vars in list and map form.
+func checkCORSEnv(p *Pass, s corsScope) {
+	names := map[string]bool{}
+	for _, n := range p.Config.Spec.CORS.EnvVars {
+		names[strings.ToUpper(n)] = true
+	}
+	vars := envVars(p.Config, s.props, s.path+".properties")
+	for _, t := range s.traits {
+		if t.Type == "env" {
+			// KubeVela's env trait: properties.env is a map of name to value.
+			oam.Pairs(oam.Get(t.Properties, "env"), func(k, v *yaml.Node) {
+				if v.Kind == yaml.ScalarNode {
+					vars = append(vars, envVar{Name: k.Value, Value: v, Path: fmt.Sprintf("%s.traits[env].properties.env.%s", s.path, k.Value)})
+				}
+			})
+		}
+	}
+	joined := strings.Join(p.origins(), ",")
+	for _, v := range vars {
+		if !names[strings.ToUpper(v.Name)] || !wildcard(v.Value.Value) {
+			continue
+		}
+		node := v.Value
+		p.reportWildcard(s, nil, node, v.Path, "env var "+v.Name, joined, func() { oam.SetString(node, joined) })
+	}
+}
+
+// checkCORSFlags reports flags such as enableCors: true with no origins
+// beside them. The right origin key is platform-specific, so it is never guessed.
+func checkCORSFlags(p *Pass, s corsScope) {
+	for _, key := range p.Config.Spec.CORS.FlagKeys {
+		flag := oam.GetPath(s.props, key)
+		if on, ok := oam.Bool(flag); !ok || !on {
+			continue
+		}
+		parent := s.props
+		if i := strings.LastIndex(key, "."); i >= 0 {
+			parent = oam.GetPath(s.props, key[:i])
+		}
+		hasOrigins := false
+		oam.Pairs(parent, func(k, _ *yaml.Node) {
+			if strings.Contains(strings.ToLower(k.Value), "origin") {
+				hasOrigins = true
+			}
+		})
+		if hasOrigins {
+			continue
+		}
+		p.Report(Where{Component: s.comp, Node: flag}, Finding{
+			Message:      fmt.Sprintf("%s: %s is on in %q with no allowed origins beside it, which usually means every origin", key, flag.Value, s.name),
+			Path:         s.path + ".properties." + key,
+			CurrentValue: flag.Value,
+			Remediation:  "add the component's own origin setting next to " + key + " with the sites that may call it",
+		}, nil)
+	}
+}
+
+// checkCORSTrait looks at ingress annotations and Istio corsPolicy in a trait.
+func checkCORSTrait(p *Pass, s corsScope, t *oam.Trait) {
+	path := fmt.Sprintf("%s.traits[%s].properties", s.path, t.Type)
+	if ann := oam.Get(t.Properties, "annotations"); ann != nil && ann.Kind == yaml.MappingNode {
+		allow := oam.Get(ann, nginxAllowOrigin)
+		joined := strings.Join(p.origins(), ", ")
+		switch {
+		case allow != nil && wildcard(allow.Value):
+			p.reportWildcard(s, t, allow, path+".annotations."+nginxAllowOrigin, "annotation "+nginxAllowOrigin, joined,
+				func() { oam.SetString(allow, joined) })
+		case allow == nil && strings.EqualFold(oam.Str(oam.Get(ann, nginxEnableCORS)), "true"):
+			enable := oam.Get(ann, nginxEnableCORS)
+			f := Finding{
+				Path:         path + ".annotations." + nginxAllowOrigin,
+				CurrentValue: "(unset: ingress-nginx then allows every origin, with credentials)",
+				Remediation:  "set spec.cors.allowedOrigins in the oamfix config, or add " + nginxAllowOrigin + " by hand",
+			}
+			var fix Fix
+			if len(p.origins()) == 0 {
+				f.Message = fmt.Sprintf("%s is on in %q without %s, so every origin is allowed; set spec.cors.allowedOrigins so oamfix can restrict it", nginxEnableCORS, s.name, nginxAllowOrigin)
+			} else {
+				f.Message = fmt.Sprintf("%s is on in %q without %s, so every origin is allowed; adding it with the configured origins", nginxEnableCORS, s.name, nginxAllowOrigin)
+				f.ProposedValue = joined
+				f.Assumptions = []string{"origins come from spec.cors.allowedOrigins"}
+				fix = func() { oam.SetField(ann, nginxAllowOrigin, oam.Scalar(joined)) }
+			}
+			p.Report(Where{Component: s.comp, Trait: t, Node: enable}, f, fix)
+		}
+	}
+	walkCorsPolicies(t.Properties, path, func(policy *yaml.Node, at string) {
+		for _, key := range []string{"allowOrigins", "allowOrigin"} {
+			list := oam.Get(policy, key)
+			items := oam.Items(list)
+			open := false
+			for _, it := range items {
+				if oam.Str(it) == "*" || oam.Str(oam.Get(it, "exact")) == "*" || oam.Str(oam.Get(it, "regex")) == ".*" {
+					open = true
+				}
+			}
+			if !open {
+				continue
+			}
+			exact := key == "allowOrigins"
+			node := list
+			p.reportWildcard(s, t, &yaml.Node{Kind: yaml.ScalarNode, Value: "*", Line: list.Line, Column: list.Column},
+				at+".corsPolicy."+key, "Istio corsPolicy."+key, "["+strings.Join(p.origins(), ", ")+"]",
+				func() { replaceOrigins(node, p.origins(), exact) })
+		}
+	})
+}
+
+// walkCorsPolicies finds corsPolicy mappings at any depth below n.
+func walkCorsPolicies(n *yaml.Node, path string, fn func(policy *yaml.Node, path string)) {
+	if n == nil {
+		return
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		oam.Pairs(n, func(k, v *yaml.Node) {
+			if k.Value == "corsPolicy" && v.Kind == yaml.MappingNode {
+				fn(v, path)
+				return
+			}
+			walkCorsPolicies(v, path+"."+k.Value, fn)
+		})
+	case yaml.SequenceNode:
+		for i, it := range n.Content {
+			walkCorsPolicies(it, fmt.Sprintf("%s[%d]", path, i), fn)
+		}
+	}
+}
+
+// replaceOrigins swaps an open origin list for the configured origins,
+// keeping the list's style: {exact: o} items for allowOrigins, plain
+// strings for the deprecated allowOrigin.
+func replaceOrigins(list *yaml.Node, origins []string, exact bool) {
+	var style yaml.Style
+	if len(list.Content) > 0 {
+		first := list.Content[0]
+		if first.Kind == yaml.MappingNode && len(first.Content) == 2 {
+			style = first.Content[1].Style
+		} else {
+			style = first.Style
+		}
+	}
+	items := make([]*yaml.Node, 0, len(origins))
+	for _, o := range origins {
+		v := oam.Scalar(o)
+		if style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+			v.Style = style
+		}
+		if exact {
+			item := oam.Map(oam.Pair{Key: "exact", Value: v})
+			if len(list.Content) > 0 && list.Content[0].Style&yaml.FlowStyle != 0 {
+				item.Style = yaml.FlowStyle
+			}
+			items = append(items, item)
+		} else {
+			items = append(items, v)
+		}
+	}
+	list.Content = items
+}

@@ -1,0 +1,119 @@
+package fixers_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/oamfix/oamfix/config"
+	"github.com/oamfix/oamfix/engine"
+	"github.com/oamfix/oamfix/fixers"
+	"github.com/oamfix/oamfix/kio"
+	"github.com/oamfix/oamfix/report"
+)
+
+var update = flag.Bool("update", os.Getenv("OAMFIX_UPDATE_GOLDEN") == "1", "rewrite golden files (make golden)")
+
+// TestGolden runs every case under testdata/<rule>/<case>/: input.yaml with
+// only that rule enabled (and config.yaml, if present) must produce
+// want.yaml byte-for-byte, want.diff as its unified diff and want.findings
+// as its text findings; a second run over the output must change nothing.
+func TestGolden(t *testing.T) {
+	ran := 0
+	for _, rule := range fixers.All() {
+		cases, _ := filepath.Glob(filepath.Join("..", "testdata", rule.ID, "*", "input.yaml"))
+		for _, input := range cases {
+			dir := filepath.Dir(input)
+			t.Run(rule.ID+"/"+filepath.Base(dir), func(t *testing.T) {
+				runGoldenCase(t, dir, []*fixers.Rule{rule})
+			})
+			ran++
+		}
+	}
+	if ran == 0 {
+		t.Fatal("no golden cases found under ../testdata")
+	}
+}
+
+// runGoldenCase checks one golden folder.
+func runGoldenCase(t *testing.T, dir string, rules []*fixers.Rule) {
+	t.Helper()
+	cfg := config.Default()
+	if _, err := os.Stat(filepath.Join(dir, "config.yaml")); err == nil {
+		var err error
+		if cfg, err = config.Load(filepath.Join(dir, "config.yaml")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "input.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.ToSlash(filepath.Join(filepath.Base(filepath.Dir(dir)), filepath.Base(dir), "input.yaml"))
+	res := process(t, name, data, cfg, rules)
+	diff, err := kio.UnifiedDiff(name, res.Before, res.After)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var findings bytes.Buffer
+	if err := report.Text(&findings, sorted(res.Findings)); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, filepath.Join(dir, "want.yaml"), res.After)
+	golden(t, filepath.Join(dir, "want.diff"), []byte(diff))
+	golden(t, filepath.Join(dir, "want.findings"), findings.Bytes())
+
+	again := process(t, name, res.After, cfg, rules)
+	if again.Changed() {
+		d, _ := kio.UnifiedDiff(name, again.Before, again.After)
+		t.Errorf("second run is not a no-op:\n%s", d)
+	}
+	for _, f := range again.Findings {
+		if f.Status == fixers.Fixed {
+			t.Errorf("second run fixed again: %s", f.Message)
+		}
+	}
+}
+
+func process(t *testing.T, name string, data []byte, cfg *config.Config, rules []*fixers.Rule) *engine.Result {
+	t.Helper()
+	f, err := kio.Parse(name, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := engine.Process(f, engine.Options{Config: cfg, Rules: rules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kio.Parse(name, res.After); err != nil {
+		t.Fatalf("output does not re-parse: %v", err)
+	}
+	return res
+}
+
+func sorted(fs []fixers.Finding) []fixers.Finding {
+	report.Sort(fs)
+	return fs
+}
+
+// golden compares got with a golden file, or rewrites it under -update.
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run make golden to create it, then read the diff)", err)
+	}
+	if !bytes.Equal(got, want) {
+		d, _ := kio.UnifiedDiff(path, want, got)
+		t.Errorf("%s differs from the golden file (want -, got +):\n%s", path, strings.TrimSpace(d))
+	}
+}

@@ -1,0 +1,247 @@
+package oam
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Get returns the value of key in mapping m (following aliases for
+// reading), or nil.
+func Get(m *yaml.Node, key string) *yaml.Node {
+	m = deref(m)
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// GetPath follows a dotted path of mapping keys ("cpu.value").
+func GetPath(m *yaml.Node, path string) *yaml.Node {
+	for _, k := range strings.Split(path, ".") {
+		m = Get(m, k)
+	}
+	return m
+}
+
+// KeyNode returns the key node of key in mapping m, or nil.
+func KeyNode(m *yaml.Node, key string) *yaml.Node {
+	m = deref(m)
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i]
+		}
+	}
+	return nil
+}
+
+// deref follows an alias to its anchor.
+func deref(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+// Str returns a scalar's value, or "".
+func Str(n *yaml.Node) string {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return n.Value
+}
+
+// Int returns a scalar's integer value (quoted integers too).
+func Int(n *yaml.Node) (int, bool) {
+	s := Str(n)
+	if s == "" {
+		return 0, false
+	}
+	v, err := strconv.Atoi(s)
+	return v, err == nil
+}
+
+// Bool returns a scalar's boolean value (quoted booleans too).
+func Bool(n *yaml.Node) (bool, bool) {
+	v, err := strconv.ParseBool(Str(n))
+	return v, err == nil
+}
+
+// Items returns a sequence's items, or nil.
+func Items(n *yaml.Node) []*yaml.Node {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	return n.Content
+}
+
+// Pairs calls fn for each key/value pair of a mapping.
+func Pairs(m *yaml.Node, fn func(k, v *yaml.Node)) {
+	m = deref(m)
+	if m == nil || m.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		fn(m.Content[i], m.Content[i+1])
+	}
+}
+
+// SetInt changes a scalar to an integer in place, so its comments stay. A
+// quoted value stays a quoted string.
+func SetInt(n *yaml.Node, v int) {
+	n.Value = strconv.Itoa(v)
+	if n.Tag != "!!str" {
+		n.Tag = "!!int"
+	}
+}
+
+// SetString changes a scalar's text in place, keeping its quote style
+// (and quoting it if the new text would otherwise read as another type).
+func SetString(n *yaml.Node, v string) {
+	n.Value = v
+	n.Tag = "!!str"
+	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0 && needsQuotes(v) {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+}
+
+// needsQuotes reports whether a plain scalar with this text would read as
+// something other than a string (in YAML 1.2 or 1.1), or is not valid plain.
+func needsQuotes(s string) bool {
+	if s == "" {
+		return true
+	}
+	probe := &yaml.Node{Kind: yaml.ScalarNode, Value: s}
+	if probe.ShortTag() != "!!str" || yaml.IsYaml1_1NonString(probe) {
+		return true
+	}
+	if strings.ContainsAny(s[:1], "*&!|>'\"%@`#,[]{}-?: ") || strings.Contains(s, ": ") || strings.Contains(s, " #") || strings.HasSuffix(s, ":") || strings.HasSuffix(s, " ") {
+		return true
+	}
+	return false
+}
+
+// Scalar builds a new scalar node from a Go value: string, int, bool or float64.
+func Scalar(v any) *yaml.Node {
+	switch x := v.(type) {
+	case int:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(x)}
+	case bool:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(x)}
+	case float64:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: strconv.FormatFloat(x, 'f', -1, 64)}
+	case string:
+		n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: x}
+		if needsQuotes(x) {
+			n.Style = yaml.DoubleQuotedStyle
+		}
+		return n
+	case *yaml.Node:
+		return x
+	}
+	return Scalar(fmt.Sprint(v))
+}
+
+// Pair is one key and value of a mapping being built.
+type Pair struct {
+	Key   string
+	Value *yaml.Node
+}
+
+// P builds a Pair; the value may be a *yaml.Node or a Go scalar.
+func P(key string, value any) Pair {
+	return Pair{key, Scalar(value)}
+}
+
+// Map builds a block mapping.
+func Map(pairs ...Pair) *yaml.Node {
+	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	for _, p := range pairs {
+		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: p.Key}, p.Value)
+	}
+	return m
+}
+
+// Seq builds a block sequence.
+func Seq(items ...*yaml.Node) *yaml.Node {
+	return &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: items}
+}
+
+// FlowSeq builds a flow sequence of scalars: [a, b].
+func FlowSeq(values ...any) *yaml.Node {
+	s := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle, Content: []*yaml.Node{}}
+	for _, v := range values {
+		s.Content = append(s.Content, Scalar(v))
+	}
+	return s
+}
+
+// SetField sets key in mapping m: an existing scalar value is changed in
+// place (keeping its comments); otherwise the pair is appended.
+func SetField(m *yaml.Node, key string, value *yaml.Node) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			old := m.Content[i+1]
+			if old.Kind == yaml.ScalarNode && value.Kind == yaml.ScalarNode {
+				old.Value, old.Tag = value.Value, value.Tag
+				if value.Style != 0 || needsQuotes(value.Value) && value.Tag == "!!str" {
+					if old.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0 {
+						old.Style = value.Style
+					}
+				}
+				return
+			}
+			m.Content[i+1] = value
+			return
+		}
+	}
+	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, value)
+}
+
+// Ensure returns the value of key in mapping m, creating it with the given
+// kind when absent. A present value of another kind is returned as is.
+func Ensure(m *yaml.Node, key string, kind yaml.Kind) *yaml.Node {
+	if v := Get(m, key); v != nil {
+		if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+			// "traits:" with no value, or "traits: null": fill it.
+			v.Kind, v.Tag, v.Value = kind, tagOf(kind), ""
+		}
+		return v
+	}
+	v := &yaml.Node{Kind: kind, Tag: tagOf(kind)}
+	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, v)
+	return v
+}
+
+func tagOf(k yaml.Kind) string {
+	switch k {
+	case yaml.MappingNode:
+		return "!!map"
+	case yaml.SequenceNode:
+		return "!!seq"
+	}
+	return "!!str"
+}
+
+// Append adds an item to a sequence. In a flow sequence, scalar items copy
+// the quote style of their siblings.
+func Append(seq *yaml.Node, item *yaml.Node) {
+	if seq.Style&yaml.FlowStyle != 0 && item.Kind == yaml.ScalarNode && len(seq.Content) > 0 {
+		if sib := seq.Content[len(seq.Content)-1]; sib.Kind == yaml.ScalarNode && item.Tag == sib.Tag {
+			item.Style = sib.Style
+		}
+	}
+	seq.Content = append(seq.Content, item)
+}

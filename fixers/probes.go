@@ -1,0 +1,223 @@
+package fixers
+
+import (
+	"fmt"
+
+	"github.com/oamfix/oamfix/config"
+	"github.com/oamfix/oamfix/fixers/oam"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Probes adds missing startup, liveness and readiness probes to HTTP services.
+var Probes = &Rule{
+	ID: "probes",
+	Doc: `Add the missing startup, liveness and readiness probes to HTTP service components.
+
+Defaults follow the review: startup /startup (periodSeconds 10,
+failureThreshold 30), liveness /health (initialDelaySeconds 30, periodSeconds
+10, timeoutSeconds 5), readiness /ready (initialDelaySeconds 5, periodSeconds
+5, timeoutSeconds 3); paths and timings come from spec.probes. The port is the
+component's own (its first exposed port, as a number); when none can be
+derived the finding says so and nothing is guessed. Probes go where the app
+keeps them: KubeVela's livenessProbe/readinessProbe properties plus the
+startup-probe trait, or a probes: {liveness, readiness, startup} map for
+platforms that use one. Existing probes stay exactly as written.`,
+	Severity: High,
+	Fixable:  true,
+	Run:      runProbes,
+}
+
+// probeKind is one of the three probes.
+type probeKind struct {
+	name string // liveness, readiness, startup
+	cfg  func(config.Probes) config.Probe
+}
+
+var probeKinds = []probeKind{
+	{"startup", func(p config.Probes) config.Probe { return p.Startup }},
+	{"liveness", func(p config.Probes) config.Probe { return p.Liveness }},
+	{"readiness", func(p config.Probes) config.Probe { return p.Readiness }},
+}
+
+func runProbes(p *Pass) {
+	styles := p.Config.Spec.Vocabulary.ProbeStyles
+	appStyle := appProbeStyle(p.App, styles)
+	for _, c := range p.App.Components {
+		if kindOf(p.Config, c) != kindService {
+			continue
+		}
+		style := componentProbeStyle(c, styles, appStyle)
+		var missing []probeKind
+		for _, k := range probeKinds {
+			if !hasProbe(c, style, k.name) {
+				missing = append(missing, k)
+			}
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		ps := ports(c)
+		if len(ps) == 0 {
+			for _, k := range missing {
+				p.Report(Where{Component: c}, Finding{
+					Message: fmt.Sprintf("component %q has no %s probe, and no numeric container port can be derived from its properties; not guessing one",
+						c.Name, k.name),
+					Path:        compPath(c) + ".properties",
+					FieldPath:   compFieldPath(c) + ".properties",
+					Remediation: "declare the service port (ports: [{port: N, expose: true}]) so oamfix can add the probe, or add it by hand",
+				}, nil)
+			}
+			continue
+		}
+		port := ps[0]
+		for _, k := range missing {
+			pc := k.cfg(p.Config.Spec.Probes)
+			where, fieldPath := probeLocation(c, style, k.name)
+			p.Report(Where{Component: c}, Finding{
+				Message: fmt.Sprintf("component %q has no %s probe; adding an HTTP %s probe on %s port %d",
+					c.Name, k.name, k.name, pc.Path, port),
+				Path:          compPath(c) + where,
+				FieldPath:     compFieldPath(c) + fieldPath,
+				ProposedValue: fmt.Sprintf("httpGet %s:%d", pc.Path, port),
+				Assumptions: []string{
+					fmt.Sprintf("the path %s is the configured default (spec.probes.%s.path); make sure %s serves it", pc.Path, k.name, c.Name),
+					fmt.Sprintf("port %d is the component's first declared port", port),
+				},
+				Remediation: "add the probe, or exempt the component with # oamfix:ignore probes -- reason",
+			}, func() { addProbe(c, style, k.name, probeNode(pc, port)) })
+		}
+	}
+}
+
+// appProbeStyle is the probe style any component of the app already uses:
+// the first style whose probes are present somewhere. Nil when none.
+func appProbeStyle(app *oam.App, styles []config.ProbeStyle) *config.ProbeStyle {
+	for i := range styles {
+		for _, c := range app.Components {
+			if usesStyle(c, &styles[i]) {
+				return &styles[i]
+			}
+		}
+	}
+	return nil
+}
+
+// componentProbeStyle picks where a component's probes live: the style it
+// already uses, else the app's, else the first configured style.
+func componentProbeStyle(c *oam.Component, styles []config.ProbeStyle, appStyle *config.ProbeStyle) *config.ProbeStyle {
+	for i := range styles {
+		if usesStyle(c, &styles[i]) {
+			return &styles[i]
+		}
+	}
+	if appStyle != nil {
+		return appStyle
+	}
+	if len(styles) == 0 {
+		return &config.ProbeStyle{Name: "kubevela", Style: config.ProbeProperties, Liveness: "livenessProbe", Readiness: "readinessProbe", StartupTrait: "startup-probe"}
+	}
+	return &styles[0]
+}
+
+// usesStyle reports whether any probe of this style is on the component.
+func usesStyle(c *oam.Component, s *config.ProbeStyle) bool {
+	for _, k := range probeKinds {
+		if hasProbe(c, s, k.name) {
+			return true
+		}
+	}
+	return false
+}
+
+// styleField returns the style's field (or trait) for a probe kind.
+func styleField(s *config.ProbeStyle, kind string) string {
+	switch kind {
+	case "liveness":
+		return s.Liveness
+	case "readiness":
+		return s.Readiness
+	}
+	return s.Startup
+}
+
+// hasProbe reports whether the component has the probe in the given style.
+func hasProbe(c *oam.Component, s *config.ProbeStyle, kind string) bool {
+	if s.Style == config.ProbeMap {
+		return oam.Get(oam.GetPath(c.Properties, s.Field), styleField(s, kind)) != nil
+	}
+	if kind == "startup" && s.StartupTrait != "" && c.Trait(s.StartupTrait) != nil {
+		return true
+	}
+	f := styleField(s, kind)
+	return f != "" && oam.GetPath(c.Properties, f) != nil
+}
+
+// probeLocation names where a probe goes, in user and numeric-index form.
+func probeLocation(c *oam.Component, s *config.ProbeStyle, kind string) (string, string) {
+	if s.Style == config.ProbeMap {
+		p := ".properties." + s.Field + "." + styleField(s, kind)
+		return p, p
+	}
+	if kind == "startup" && styleField(s, kind) == "" {
+		return ".traits[" + s.StartupTrait + "]", fmt.Sprintf(".traits[%d]", len(c.Traits))
+	}
+	p := ".properties." + styleField(s, kind)
+	return p, p
+}
+
+// addProbe writes a probe where the style keeps it.
+func addProbe(c *oam.Component, s *config.ProbeStyle, kind string, probe *yaml.Node) {
+	if s.Style == config.ProbeMap {
+		holder := propertiesOf(c)
+		for _, k := range splitDots(s.Field) {
+			holder = oam.Ensure(holder, k, yaml.MappingNode)
+		}
+		oam.SetField(holder, styleField(s, kind), probe)
+		return
+	}
+	if kind == "startup" && styleField(s, kind) == "" {
+		addTrait(c, s.StartupTrait, probe)
+		c.Traits = append(c.Traits, &oam.Trait{Type: s.StartupTrait})
+		return
+	}
+	holder := propertiesOf(c)
+	parts := splitDots(styleField(s, kind))
+	for _, k := range parts[:len(parts)-1] {
+		holder = oam.Ensure(holder, k, yaml.MappingNode)
+	}
+	oam.SetField(holder, parts[len(parts)-1], probe)
+}
+
+// probeNode builds an HTTP probe from its configuration; zero timings are left out.
+func probeNode(pc config.Probe, port int) *yaml.Node {
+	pairs := []oam.Pair{{Key: "httpGet", Value: oam.Map(oam.P("path", pc.Path), oam.P("port", port))}}
+	for _, f := range []struct {
+		key string
+		v   int
+	}{
+		{"initialDelaySeconds", pc.InitialDelaySeconds},
+		{"periodSeconds", pc.PeriodSeconds},
+		{"timeoutSeconds", pc.TimeoutSeconds},
+		{"failureThreshold", pc.FailureThreshold},
+	} {
+		if f.v > 0 {
+			pairs = append(pairs, oam.P(f.key, f.v))
+		}
+	}
+	return oam.Map(pairs...)
+}
+
+// splitDots splits a dotted field path.
+func splitDots(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == '.' {
+			if i > start {
+				out = append(out, s[start:i])
+			}
+			start = i + 1
+		}
+	}
+	return out
+}

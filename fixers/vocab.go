@@ -1,0 +1,180 @@
+package fixers
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/oamfix/oamfix/config"
+	"github.com/oamfix/oamfix/fixers/oam"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Component kinds from the vocabulary.
+const (
+	kindService   = "service"
+	kindWorker    = "worker"
+	kindDataStore = "datastore"
+)
+
+// kindOf classifies a component by its type: service, worker, datastore or "".
+func kindOf(cfg *config.Config, c *oam.Component) string {
+	return cfg.Spec.Vocabulary.KindOf(c.Type)
+}
+
+// ports returns the component's container ports in order, the exposed
+// ones first: webservice `ports[].port` (or containerPort), the deprecated
+// or custom `port`, and knative-style `containerPort`. Named ports are
+// skipped: probes and policies need numbers.
+func ports(c *oam.Component) []int {
+	var exposed, other []int
+	for _, p := range oam.Items(oam.Get(c.Properties, "ports")) {
+		n, ok := oam.Int(oam.Get(p, "port"))
+		if !ok {
+			n, ok = oam.Int(oam.Get(p, "containerPort"))
+		}
+		if !ok {
+			n, ok = oam.Int(p)
+		}
+		if !ok || n <= 0 {
+			continue
+		}
+		if e, _ := oam.Bool(oam.Get(p, "expose")); e {
+			exposed = append(exposed, n)
+		} else {
+			other = append(other, n)
+		}
+	}
+	for _, key := range []string{"port", "containerPort"} {
+		if n, ok := oam.Int(oam.Get(c.Properties, key)); ok && n > 0 {
+			other = append(other, n)
+		}
+	}
+	out := append(exposed, other...)
+	seen := map[int]bool{}
+	uniq := out[:0]
+	for _, p := range out {
+		if !seen[p] {
+			seen[p] = true
+			uniq = append(uniq, p)
+		}
+	}
+	return uniq
+}
+
+// envVar is one environment variable of a component, wherever it lives.
+type envVar struct {
+	Name  string
+	Value *yaml.Node // the scalar to edit in place
+	// Path is the variable's place in the user's words.
+	Path string
+}
+
+// envVars lists a mapping's environment variables in every configured
+// location: `env` lists of {name, value} and `environment` maps.
+func envVars(cfg *config.Config, props *yaml.Node, prefix string) []envVar {
+	var out []envVar
+	for _, ef := range cfg.Spec.Vocabulary.EnvFields {
+		holder := oam.GetPath(props, ef.Field)
+		switch ef.Style {
+		case config.EnvList:
+			for i, item := range oam.Items(holder) {
+				v := oam.Get(item, "value")
+				if v == nil || v.Kind != yaml.ScalarNode {
+					continue
+				}
+				out = append(out, envVar{Name: oam.Str(oam.Get(item, "name")), Value: v,
+					Path: fmt.Sprintf("%s.%s[%d].value", prefix, ef.Field, i)})
+			}
+		case config.EnvMap:
+			oam.Pairs(holder, func(k, v *yaml.Node) {
+				if v.Kind == yaml.ScalarNode {
+					out = append(out, envVar{Name: k.Value, Value: v, Path: prefix + "." + ef.Field + "." + k.Value})
+				}
+			})
+		}
+	}
+	return out
+}
+
+// autoscalerOf returns the component's autoscaling trait and its vocabulary entry.
+func autoscalerOf(cfg *config.Config, traits []*oam.Trait) (*oam.Trait, config.Autoscaler, bool) {
+	for _, t := range traits {
+		for _, a := range cfg.Spec.Vocabulary.Autoscalers {
+			if t.Type == a.Trait {
+				return t, a, true
+			}
+		}
+	}
+	return nil, config.Autoscaler{}, false
+}
+
+// fixedScalerOf returns the component's fixed-replica trait and its vocabulary entry.
+func fixedScalerOf(cfg *config.Config, traits []*oam.Trait) (*oam.Trait, config.FixedScaler, bool) {
+	for _, t := range traits {
+		for _, s := range cfg.Spec.Vocabulary.FixedScalers {
+			if t.Type == s.Trait {
+				return t, s, true
+			}
+		}
+	}
+	return nil, config.FixedScaler{}, false
+}
+
+// compPath names a component in finding paths.
+func compPath(c *oam.Component) string {
+	name := c.Name
+	if name == "" {
+		name = fmt.Sprint(c.Index)
+	}
+	return fmt.Sprintf("spec.components[%s]", name)
+}
+
+// compFieldPath is the numeric-index form of compPath, as KRM results want it.
+func compFieldPath(c *oam.Component) string {
+	return fmt.Sprintf("spec.components[%d]", c.Index)
+}
+
+// traitsOf returns the component's traits sequence, creating it when absent.
+func traitsOf(c *oam.Component) *yaml.Node {
+	return oam.Ensure(c.Node, "traits", yaml.SequenceNode)
+}
+
+// propertiesOf returns the component's properties mapping, creating it when absent.
+func propertiesOf(c *oam.Component) *yaml.Node {
+	if c.Properties == nil {
+		c.Properties = oam.Ensure(c.Node, "properties", yaml.MappingNode)
+	}
+	return c.Properties
+}
+
+// addTrait appends a trait {type, properties} to a component.
+func addTrait(c *oam.Component, typ string, props *yaml.Node) {
+	oam.Append(traitsOf(c), oam.Map(oam.P("type", typ), oam.Pair{Key: "properties", Value: props}))
+}
+
+// intList formats ints as "[8080, 9090]".
+func intList(ns []int) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = fmt.Sprint(n)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// anyInts converts ints for oam.FlowSeq.
+func anyInts(ns []int) []any {
+	out := make([]any, len(ns))
+	for i, n := range ns {
+		out[i] = n
+	}
+	return out
+}
+
+// anyStrings converts strings for oam.FlowSeq.
+func anyStrings(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
