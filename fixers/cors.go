@@ -174,7 +174,13 @@ func checkCORSTrait(p *Pass, s corsScope, t *oam.Trait) {
 				f.Message = fmt.Sprintf("%s is on in %q without %s, so every origin is allowed; adding it with the configured origins", nginxEnableCORS, s.name, nginxAllowOrigin)
 				f.ProposedValue = joined
 				f.Assumptions = []string{"origins come from spec.cors.allowedOrigins"}
-				fix = func() { oam.SetField(ann, nginxAllowOrigin, oam.Scalar(joined)) }
+				fix = func() {
+					v := oam.Scalar(joined)
+					if enable.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+						v.Style = enable.Style // quote like the annotation beside it
+					}
+					oam.SetField(ann, nginxAllowOrigin, v)
+				}
 			}
 			p.Report(Where{Component: s.comp, Trait: t, Node: enable}, f, fix)
 		}

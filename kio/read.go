@@ -18,7 +18,7 @@ const Stdin = "-"
 
 // Expand turns command-line paths into the files to read, in a stable
 // order: a file is taken as given; a directory is walked recursively for
-// *.yaml and *.yml files, skipping hidden folders; "-" stays "-". Errors
+// *.yaml and *.yml files, skipping hidden files and folders; "-" stays "-". Errors
 // (a missing path, an unreadable folder) are returned beside the files
 // that could be found, so one bad path does not stop the others.
 func Expand(paths []string) ([]string, []error) {
@@ -59,6 +59,9 @@ func Expand(paths []string) ([]string, []error) {
 					return fs.SkipDir
 				}
 				return nil
+			}
+			if strings.HasPrefix(d.Name(), ".") {
+				return nil // hidden files, such as .oamfix.yaml, are not inputs
 			}
 			if ext := strings.ToLower(filepath.Ext(path)); ext == ".yaml" || ext == ".yml" {
 				found = append(found, path)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -102,15 +103,20 @@ func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.W
 		fmt.Fprintf(stderr, "oamfix: %v\n", err)
 		return &exitError{exitBadInput}
 	}
+	if len(args) == 0 {
+		args = []string{"."}
+	}
 	cfg := config.Default()
+	if o.configPath == "" {
+		if o.configPath = discoverConfig(args); o.configPath != "" {
+			fmt.Fprintf(stderr, "oamfix: using config %s\n", o.configPath)
+		}
+	}
 	if o.configPath != "" {
 		if cfg, err = config.Load(o.configPath); err != nil {
 			fmt.Fprintf(stderr, "oamfix: %v\n", err)
 			return &exitError{exitBadInput}
 		}
-	}
-	if len(args) == 0 {
-		args = []string{"."}
 	}
 	paths, errs := kio.Expand(args)
 	code := exitClean
@@ -181,6 +187,45 @@ func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.W
 		return &exitError{code}
 	}
 	return nil
+}
+
+// ConfigFileName is the config file oamfix looks for when --config is not given.
+const ConfigFileName = ".oamfix.yaml"
+
+// discoverConfig finds the nearest .oamfix.yaml: in the first PATH (or its
+// folder, for a file) or any folder above it. Returns "" when there is none.
+func discoverConfig(args []string) string {
+	start := args[0]
+	if start == kio.Stdin {
+		start = "."
+	}
+	if info, err := os.Stat(start); err == nil && !info.IsDir() {
+		start = filepath.Dir(start)
+	}
+	abs, err := filepath.Abs(start)
+	if err != nil {
+		return ""
+	}
+	for dir := abs; ; dir = filepath.Dir(dir) {
+		candidate := filepath.Join(dir, ConfigFileName)
+		if info, err := os.Stat(candidate); err == nil && info.Mode().IsRegular() {
+			if rel, err := filepath.Rel(mustGetwd(), candidate); err == nil && !strings.HasPrefix(rel, "..") {
+				return rel
+			}
+			return candidate
+		}
+		if filepath.Dir(dir) == dir {
+			return ""
+		}
+	}
+}
+
+func mustGetwd() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "/"
+	}
+	return wd
 }
 
 // remaining counts open findings that should fail a run: every open finding

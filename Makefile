@@ -1,0 +1,55 @@
+# oamfix — see README.md. Every target works on a fresh machine with Go and
+# the Go module proxy: tools the tests need are installed with `go install`.
+
+GO        ?= go
+TOOLS     := $(CURDIR)/.tools/bin
+KUSTOMIZE := $(TOOLS)/kustomize
+KUSTOMIZE_VERSION ?= v5.8.1
+FUZZTIME  ?= 10s
+# Tests find kustomize here (and skip nothing: make test installs it first).
+export OAMFIX_KUSTOMIZE := $(KUSTOMIZE)
+
+.PHONY: all build test unit golden bench lint fuzz tools clean
+
+all: lint build test
+
+build:
+	$(GO) build -o bin/oamfix ./cmd/oamfix
+
+## test: unit + golden + corpus fidelity + e2e (real kustomize) + short fuzz runs.
+test: lint tools
+	$(GO) test -count=1 ./...
+	$(MAKE) fuzz FUZZTIME=3s
+
+## golden: regenerate golden files on purpose; read the diff before committing.
+golden:
+	OAMFIX_UPDATE_GOLDEN=1 $(GO) test -count=1 ./... -run 'Golden|Render'
+	git status --short testdata
+
+## bench: print the benchmark table (floor vs check vs fix).
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime=3x ./bench/
+
+## lint: gofmt and go vet must be clean.
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## fuzz: run every fuzz target for FUZZTIME each.
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for fz in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz' || true); do \
+			echo "fuzz $$pkg $$fz ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$fz$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
+
+## tools: install kustomize (for the KRM e2e test) into .tools/bin.
+tools: $(KUSTOMIZE)
+
+$(KUSTOMIZE):
+	GOBIN=$(TOOLS) $(GO) install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
+
+clean:
+	rm -rf bin .tools
