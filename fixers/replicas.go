@@ -56,7 +56,7 @@ func runReplicas(p *Pass) {
 	for _, c := range services {
 		t := targets[c]
 		if as, voc, ok := autoscalerOf(p.Config, c.Traits); ok {
-			checkAutoscaler(p, c, as, voc, t, fmt.Sprintf("%s.traits[%s]", compPath(c), as.Type), fmt.Sprintf("%s.traits[%d]", compFieldPath(c), as.Index))
+			checkAutoscaler(p, c, as, voc, t, fmt.Sprintf("%s.traits[%s]", compPath(c), as.Type), fmt.Sprintf("%s.traits[%d]", compFieldPath(c), as.Index), false)
 			if sc, _, ok := fixedScalerOf(p.Config, c.Traits); ok && !hasApplyOnce(p.App) {
 				p.Report(Where{Component: c, Trait: sc}, Finding{
 					Severity:    Medium,
@@ -68,7 +68,7 @@ func runReplicas(p *Pass) {
 			continue
 		}
 		if sc, voc, ok := fixedScalerOf(p.Config, c.Traits); ok {
-			checkFixedScaler(p, c, sc, voc, t, fmt.Sprintf("%s.traits[%s]", compPath(c), sc.Type), fmt.Sprintf("%s.traits[%d]", compFieldPath(c), sc.Index))
+			checkFixedScaler(p, c, sc, voc, t, fmt.Sprintf("%s.traits[%s]", compPath(c), sc.Type), fmt.Sprintf("%s.traits[%d]", compFieldPath(c), sc.Index), false)
 			p.Report(Where{Component: c, Trait: sc}, Finding{
 				Severity:    Info,
 				Message:     fmt.Sprintf("component %q has a fixed replica count (%s) and no autoscaler; oamfix does not add one next to %s (KubeVela needs an apply-once policy for that)", c.Name, sc.Type, sc.Type),
@@ -80,7 +80,7 @@ func runReplicas(p *Pass) {
 		voc := appScaler
 		props := autoscalerProps(voc, t)
 		p.Report(Where{Component: c}, Finding{
-			Message:       fmt.Sprintf("component %q has no autoscaling; adding a %s trait (min %d, max %d%s): %s", c.Name, voc.Trait, t.floor, t.max, cpuText(voc, t), t.arithmetic),
+			Message:       fmt.Sprintf("component %q has no autoscaling; adding trait %s (min %d, max %d%s): %s", c.Name, voc.Trait, t.floor, t.max, cpuText(voc, t), t.arithmetic),
 			Path:          compPath(c) + ".traits",
 			FieldPath:     compFieldPath(c) + ".traits",
 			ProposedValue: fmt.Sprintf("{type: %s, min %d, max %d%s}", voc.Trait, t.floor, t.max, cpuText(voc, t)),
@@ -167,13 +167,17 @@ func hasApplyOnce(app *oam.App) bool {
 
 // checkAutoscaler raises min and max and lowers the CPU target of one
 // autoscaler trait (in the spec or in an override).
-func checkAutoscaler(p *Pass, c *oam.Component, as *oam.Trait, voc config.Autoscaler, t scalingTarget, path, fieldPath string) {
+//
+// In an override (override is true), only values the override sets are
+// raised: an unset field falls back to the base component, which is
+// checked on its own.
+func checkAutoscaler(p *Pass, c *oam.Component, as *oam.Trait, voc config.Autoscaler, t scalingTarget, path, fieldPath string, override bool) {
 	name := c.Name
 	raise := func(field string, want int, why string) {
 		node := oam.GetPath(as.Properties, field)
 		cur, ok := oam.Int(node)
-		if node != nil && !ok {
-			return // not a number (a template, say): leave it
+		if node != nil && !ok || node == nil && override {
+			return // not a number (a template, say), or left to the base
 		}
 		if node != nil && cur >= want {
 			return
@@ -217,10 +221,10 @@ func checkAutoscaler(p *Pass, c *oam.Component, as *oam.Trait, voc config.Autosc
 }
 
 // checkFixedScaler raises a fixed replica count to the floor.
-func checkFixedScaler(p *Pass, c *oam.Component, sc *oam.Trait, voc config.FixedScaler, t scalingTarget, path, fieldPath string) {
+func checkFixedScaler(p *Pass, c *oam.Component, sc *oam.Trait, voc config.FixedScaler, t scalingTarget, path, fieldPath string, override bool) {
 	node := oam.GetPath(sc.Properties, voc.Field)
 	cur, ok := oam.Int(node)
-	if node != nil && !ok || node != nil && cur >= t.floor {
+	if node != nil && !ok || node != nil && cur >= t.floor || node == nil && override {
 		return
 	}
 	if node == nil {
@@ -291,10 +295,10 @@ func checkProductionOverrides(p *Pass, services []*oam.Component, targets map[*o
 			}
 			t := targets[c]
 			if as, voc, ok := autoscalerOf(p.Config, e.traits); ok {
-				checkAutoscaler(p, c, as, voc, t, fmt.Sprintf("%s.traits[%s]", e.path, as.Type), fmt.Sprintf("%s.traits[%d]", e.fieldPath, as.Index))
+				checkAutoscaler(p, c, as, voc, t, fmt.Sprintf("%s.traits[%s]", e.path, as.Type), fmt.Sprintf("%s.traits[%d]", e.fieldPath, as.Index), true)
 			}
 			if sc, voc, ok := fixedScalerOf(p.Config, e.traits); ok {
-				checkFixedScaler(p, c, sc, voc, t, fmt.Sprintf("%s.traits[%s]", e.path, sc.Type), fmt.Sprintf("%s.traits[%d]", e.fieldPath, sc.Index))
+				checkFixedScaler(p, c, sc, voc, t, fmt.Sprintf("%s.traits[%s]", e.path, sc.Type), fmt.Sprintf("%s.traits[%d]", e.fieldPath, sc.Index), true)
 			}
 			break // one component's target is enough for an entry
 		}
