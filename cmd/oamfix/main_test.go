@@ -166,10 +166,10 @@ func TestBadInput(t *testing.T) {
 	}
 	good := write("good.yaml", needsFixes)
 	bad := map[string]string{
-		write("malformed.yaml", "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: [broken\n"): "malformed.yaml:3: invalid YAML",
-		write("duplicate.yaml", "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: a\n  name: b\n"):      "duplicate.yaml:5: duplicate key \"name\"",
-		write("binary.yaml", "apiVersion: v1\x00\x01\x02"):                                                                 "binary.yaml:1: binary file",
-		write("latin1.yaml", "apiVersion: core.oam.dev/v1beta1\nkind: Application\n# caf\xe9\n"):                           "latin1.yaml:3: invalid UTF-8",
+		write("malformed.yaml", "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: [broken\n"):      "malformed.yaml:3: invalid YAML",
+		write("duplicate.yaml", "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: a\n  name: b\n"): "duplicate.yaml:5: duplicate key \"name\"",
+		write("binary.yaml", "apiVersion: v1\x00\x01\x02"):                                                                "binary.yaml:1: binary file",
+		write("latin1.yaml", "apiVersion: core.oam.dev/v1beta1\nkind: Application\n# caf\xe9\n"):                          "latin1.yaml:3: invalid UTF-8",
 	}
 	loop := filepath.Join(dir, "loop.yaml")
 	os.Symlink(loop, loop)
