@@ -11,7 +11,20 @@ import (
 	"github.com/oamfix/oamfix/fixers"
 )
 
-// Write prints findings in the chosen format ("text" or "json").
+// Formats lists the output formats Write knows.
+func Formats() []string { return []string{"text", "json"} }
+
+// Known reports whether format is one of Formats.
+func Known(format string) bool {
+	for _, f := range Formats() {
+		if f == format {
+			return true
+		}
+	}
+	return false
+}
+
+// Write prints findings in the chosen format (see Formats).
 func Write(w io.Writer, format string, fs []fixers.Finding) error {
 	Sort(fs)
 	switch format {

@@ -79,9 +79,15 @@ Exit codes: 0 no findings left, 1 findings remain (in check mode: any finding),
 	f.BoolVar(&o.diff, "diff", false, "print a unified diff of the fixes to stdout (alone: a dry run, nothing written)")
 	f.StringVar(&o.rules, "rules", "all", "comma-separated rule IDs, or all, or none")
 	f.StringVar(&o.configPath, "config", "", "oamfix config file (kind OAMFixConfig; see `oamfix config default`)")
-	f.StringVar(&o.format, "format", "text", "findings output: text or json")
+	f.StringVar(&o.format, "format", "text", "findings output: "+strings.Join(report.Formats(), ", "))
 	f.Int64Var(&o.maxFileSize, "max-file-size", kio.DefaultMaxFileSize, "largest input file in bytes")
-	cmd.AddCommand(newVersionCommand(stdout), newConfigCommand(stdout))
+	cmd.AddCommand(
+		newVersionCommand(stdout),
+		newConfigCommand(stdout),
+		newFnCommand(stdin, stdout, stderr),
+		newDefsCommand(stdout),
+		newPRCommand(stdout, stderr),
+	)
 	return cmd
 }
 
@@ -94,8 +100,8 @@ type fileOutcome struct {
 }
 
 func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if o.format != "text" && o.format != "json" {
-		fmt.Fprintf(stderr, "oamfix: unknown --format %q (want text or json)\n", o.format)
+	if !report.Known(o.format) {
+		fmt.Fprintf(stderr, "oamfix: unknown --format %q (want one of %s)\n", o.format, strings.Join(report.Formats(), ", "))
 		return &exitError{exitBadInput}
 	}
 	rules, err := fixers.Select(o.rules)
