@@ -83,6 +83,10 @@ type ParseError struct {
 	Path string
 	Line int
 	Msg  string
+	// Syntax marks errors of the YAML itself (as opposed to I/O, size,
+	// encoding or binary content): the bytes are text but not YAML oamfix
+	// can read.
+	Syntax bool
 }
 
 func (e *ParseError) Error() string {
@@ -103,7 +107,7 @@ func Parse(path string, data []byte) (*File, error) {
 		text = text[len(bom):]
 	}
 	if i := bytes.IndexByte(text, 0); i >= 0 {
-		return nil, &ParseError{path, 1 + bytes.Count(text[:i], []byte("\n")), "binary file (NUL byte); not YAML"}
+		return nil, &ParseError{Path: path, Line: 1 + bytes.Count(text[:i], []byte("\n")), Msg: "binary file (NUL byte); not YAML"}
 	}
 	if !utf8.Valid(text) {
 		line := 1
@@ -117,7 +121,7 @@ func Parse(path string, data []byte) (*File, error) {
 			}
 			i += size
 		}
-		return nil, &ParseError{path, line, "invalid UTF-8; oamfix reads UTF-8 YAML only"}
+		return nil, &ParseError{Path: path, Line: line, Msg: "invalid UTF-8; oamfix reads UTF-8 YAML only"}
 	}
 	s := string(text)
 	f.FinalNewline = strings.HasSuffix(s, "\n") || s == ""
@@ -213,7 +217,7 @@ func (d *Document) parse() error {
 		var first, extra yaml.Node
 		if err := dec.Decode(&first); err == nil {
 			if err := dec.Decode(&extra); err == nil {
-				return &ParseError{d.file.Path, d.StartLine + extra.Line - 1, "more than one document without a \"---\" separator"}
+				return &ParseError{d.file.Path, d.StartLine + extra.Line - 1, "more than one document without a \"---\" separator", true}
 			} else if !errors.Is(err, io.EOF) {
 				return d.errorf(err)
 			}
@@ -223,7 +227,7 @@ func (d *Document) parse() error {
 		return nil // empty or comment-only document
 	}
 	if dup := findDuplicateKey(&doc); dup != nil {
-		return &ParseError{d.file.Path, d.StartLine + dup.Line - 1, fmt.Sprintf("duplicate key %q", dup.Value)}
+		return &ParseError{d.file.Path, d.StartLine + dup.Line - 1, fmt.Sprintf("duplicate key %q", dup.Value), true}
 	}
 	d.root = &doc
 	d.Node = yaml.NewRNode(&doc)
@@ -257,7 +261,7 @@ func (d *Document) errorf(err error) error {
 	} else {
 		line = d.StartLine
 	}
-	return &ParseError{d.file.Path, line, "invalid YAML: " + msg}
+	return &ParseError{d.file.Path, line, "invalid YAML: " + msg, true}
 }
 
 // Line converts a line number of the document's node tree into a file line.

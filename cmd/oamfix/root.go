@@ -281,7 +281,7 @@ func processOne(path string, opts engine.Options, stdin io.Reader, maxSize int64
 	}
 	if err != nil {
 		var pe *kio.ParseError
-		if errors.As(err, &pe) && strings.HasPrefix(pe.Msg, "invalid YAML") && path != kio.Stdin && !mentionsOAM(path, maxSize) {
+		if errors.As(err, &pe) && pe.Syntax && path != kio.Stdin && !mentionsOAM(path, maxSize) {
 			// Not YAML that oamfix understands, and no OAM in it (a Helm
 			// template, say): leave it alone and say so.
 			return fileOutcome{skipped: fmt.Sprintf("%v (skipped: the file mentions no core.oam.dev resource)", err)}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/oamfix/oamfix/internal/testenv"
+)
+
+// TestYAMLTestSuite runs `oamfix --fix` on every case of the official YAML
+// test suite. No case is an OAM document, so valid cases must come back
+// byte-identical with exit 0, whether or not the YAML libraries can parse
+// them; error cases must give a clean error (exit 2) or pass through
+// untouched (exit 0). Never a panic, never a rewritten file.
+func TestYAMLTestSuite(t *testing.T) {
+	root := testenv.Shared(t, "yaml-test-suite")
+	cases, err := filepath.Glob(filepath.Join(root, "*", "in.yaml"))
+	if err != nil || len(cases) == 0 {
+		t.Fatalf("no cases under %s", root)
+	}
+	dir := t.TempDir()
+	var valid, validOK, invalid, invalidErr, invalidPass int
+	for _, in := range cases {
+		id := filepath.Base(filepath.Dir(in))
+		_, statErr := os.Stat(filepath.Join(filepath.Dir(in), "error"))
+		isError := statErr == nil
+		data, err := os.ReadFile(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, id+".yaml")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errOut := oamfix(t, "", "--fix", path)
+		got, _ := os.ReadFile(path)
+		if !bytes.Equal(got, data) {
+			t.Errorf("%s: the file was rewritten", id)
+		}
+		if isError {
+			invalid++
+			switch code {
+			case exitBadInput:
+				invalidErr++
+			case exitClean:
+				invalidPass++
+			default:
+				t.Errorf("%s (error case): exit %d, want 0 or 2; stderr: %s", id, code, errOut)
+			}
+			continue
+		}
+		valid++
+		if code != exitClean {
+			t.Errorf("%s (valid case): exit %d, want 0; stderr: %s", id, code, errOut)
+			continue
+		}
+		validOK++
+	}
+	t.Logf("YAML test suite: %d/%d valid cases untouched with exit 0; %d error cases: %d clean errors (exit 2), %d untouched pass-throughs (exit 0)",
+		validOK, valid, invalid, invalidErr, invalidPass)
+}
