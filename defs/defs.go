@@ -38,8 +38,6 @@ type Definition struct {
 	AppliesToWorkloads []string
 	// PodDisruptive tells whether adding or changing the trait restarts pods.
 	PodDisruptive bool
-	// Source is the CUE definition file as embedded.
-	Source string
 	// Template is the body of the file's template field, the text KubeVela
 	// stores in spec.schematic.cue.template.
 	Template string
@@ -73,7 +71,12 @@ func All() []Definition {
 		// The files are embedded and covered by tests.
 		panic("defs: " + err.Error())
 	}
-	return append([]Definition(nil), ds...)
+	out := make([]Definition, len(ds))
+	for i, d := range ds {
+		d.AppliesToWorkloads = append([]string(nil), d.AppliesToWorkloads...)
+		out[i] = d
+	}
+	return out
 }
 
 // Templates maps each trait type to its CUE template text (the body of
@@ -93,7 +96,7 @@ func parse(filename string, src []byte) (Definition, error) {
 	if err != nil {
 		return Definition{}, err
 	}
-	d := Definition{Source: string(src)}
+	var d Definition
 	var meta ast.Expr
 	for _, decl := range f.Decls {
 		field, ok := decl.(*ast.Field)
