@@ -17,7 +17,8 @@ var Replicas = &Rule{
 
 Applies to service components in production scope: the base spec, override
 policies for production, and production env-binding patches (never dev
-overrides). Min replicas rise to the floor (spec.replicas.minReplicas, 3;
+overrides, and never an Application that is itself a dev or staging
+environment, such as shop-dev in a file with one document per environment). Min replicas rise to the floor (spec.replicas.minReplicas, 3;
 critical components 5). Max replicas rise to the capacity model: concurrent
 users x requests per user per second / pod capacity gives the pods needed at
 peak (50,000 x 1 / 100 = 500 by default), spread over the app's stateless
@@ -39,6 +40,11 @@ type scalingTarget struct {
 }
 
 func runReplicas(p *Pass) {
+	if env := appEnvironment(p); env == "dev" || env == "staging" {
+		// One Application per environment: a dev or staging app is not
+		// production scope, and staging replicas are scaled down on purpose.
+		return
+	}
 	var services []*oam.Component
 	for _, c := range p.App.Components {
 		if kindOf(p.Config, c) == kindService {
@@ -342,6 +348,15 @@ func productionPolicy(p *Pass, pol *oam.Policy) bool {
 		}
 	}
 	return false
+}
+
+// appEnvironment classifies the Application itself by its name, then its
+// namespace ("shop-dev", namespace "shop-staging").
+func appEnvironment(p *Pass) string {
+	if env := p.Config.EnvironmentOf(p.App.Name); env != "" {
+		return env
+	}
+	return p.Config.EnvironmentOf(p.App.Namespace)
 }
 
 // topologyEnvironment classifies a topology policy by its name, then its namespace.

@@ -86,3 +86,6 @@ func comments(n *yaml.Node) []string {
 	sort.Strings(out)
 	return out
 }
+
+// equalData compares decoded documents.
+func equalData(a, b any) bool { return reflect.DeepEqual(a, b) }
