@@ -91,10 +91,13 @@ Exit codes: 0 no findings left, 1 findings remain (in check mode: any finding),
 	return cmd
 }
 
-// fileOutcome is one input's result or error.
+// fileOutcome is what became of one input: its findings, its diff (with
+// --diff), the fixed stream (for - with --fix), or why it was skipped or failed.
 type fileOutcome struct {
-	res *engine.Result
-	err error
+	findings []fixers.Finding
+	diff     string
+	stream   []byte
+	err      error
 	// skipped explains a file passed over without an error.
 	skipped string
 }
@@ -131,7 +134,7 @@ func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.W
 		code = exitBadInput
 	}
 	opts := engine.Options{Config: cfg, Rules: rules, CheckOnly: !o.fix && !o.diff}
-	outcomes := processAll(paths, opts, stdin, o.maxFileSize)
+	outcomes := processAll(paths, o, opts, stdin, newProgress(stderr, len(paths)))
 
 	// With --diff or a fixed stream on stdout, findings go to stderr.
 	findingsOut := stdout
@@ -145,42 +148,14 @@ func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.W
 			fmt.Fprintf(stderr, "oamfix: warning: %s\n", oc.skipped)
 			continue
 		}
+		all = append(all, oc.findings...)
 		if oc.err != nil {
 			fmt.Fprintf(stderr, "oamfix: error: %v\n", oc.err)
 			code = exitBadInput
 			continue
 		}
-		res := oc.res
-		all = append(all, res.Findings...)
-		if o.diff && res.Changed() {
-			d, err := kio.UnifiedDiff(res.Path, res.Before, res.After)
-			if err != nil {
-				fmt.Fprintf(stderr, "oamfix: error: %s: %v\n", res.Path, err)
-				code = exitBadInput
-				continue
-			}
-			io.WriteString(stdout, d)
-		}
-		if o.fix {
-			if res.Path == kio.Stdin {
-				stdout.Write(res.After)
-				continue
-			}
-			if res.Changed() {
-				if err := kio.WriteAtomic(res.Path, res.After); err != nil {
-					fmt.Fprintf(stderr, "oamfix: error: %v\n", err)
-					code = exitBadInput
-				}
-			}
-		}
-	}
-	if !o.fix {
-		// Nothing was written: fixes shown by --diff still remain to be made.
-		for i := range all {
-			if all[i].Status == fixers.Fixed {
-				all[i].Status = fixers.Open
-			}
-		}
+		io.WriteString(stdout, oc.diff)
+		stdout.Write(oc.stream)
 	}
 	if err := report.Write(findingsOut, o.format, all); err != nil {
 		fmt.Fprintf(stderr, "oamfix: error: %v\n", err)
@@ -246,9 +221,11 @@ func remaining(fs []fixers.Finding) int {
 	return n
 }
 
-// processAll reads and processes files on a bounded worker pool, returning
-// outcomes in input order.
-func processAll(paths []string, opts engine.Options, stdin io.Reader, maxSize int64) []fileOutcome {
+// processAll processes files on a bounded worker pool sized to the CPUs.
+// Each worker writes its file as soon as it is fixed (so an interrupted run
+// leaves every file either original or complete); outcomes come back in
+// input order, so output is deterministic.
+func processAll(paths []string, o *rootOptions, opts engine.Options, stdin io.Reader, progress func()) []fileOutcome {
 	out := make([]fileOutcome, len(paths))
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -258,7 +235,8 @@ func processAll(paths []string, opts engine.Options, stdin io.Reader, maxSize in
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				out[i] = processOne(paths[i], opts, stdin, maxSize)
+				out[i] = processOne(paths[i], o, opts, stdin)
+				progress()
 			}
 		}()
 	}
@@ -270,18 +248,18 @@ func processAll(paths []string, opts engine.Options, stdin io.Reader, maxSize in
 	return out
 }
 
-// processOne reads, fixes and projects one file.
-func processOne(path string, opts engine.Options, stdin io.Reader, maxSize int64) fileOutcome {
+// processOne reads, fixes, projects, diffs and (with --fix) writes one file.
+func processOne(path string, o *rootOptions, opts engine.Options, stdin io.Reader) fileOutcome {
 	var f *kio.File
 	var err error
 	if path == kio.Stdin {
-		f, err = kio.ReadStream(kio.Stdin, stdin, maxSize)
+		f, err = kio.ReadStream(kio.Stdin, stdin, o.maxFileSize)
 	} else {
-		f, err = kio.ReadFile(path, maxSize)
+		f, err = kio.ReadFile(path, o.maxFileSize)
 	}
 	if err != nil {
 		var pe *kio.ParseError
-		if errors.As(err, &pe) && pe.Syntax && path != kio.Stdin && !mentionsOAM(path, maxSize) {
+		if errors.As(err, &pe) && pe.Syntax && path != kio.Stdin && !mentionsOAM(path, o.maxFileSize) {
 			// Not YAML that oamfix understands, and no OAM in it (a Helm
 			// template, say): leave it alone and say so.
 			return fileOutcome{skipped: fmt.Sprintf("%v (skipped: the file mentions no core.oam.dev resource)", err)}
@@ -289,7 +267,40 @@ func processOne(path string, opts engine.Options, stdin io.Reader, maxSize int64
 		return fileOutcome{err: err}
 	}
 	res, err := engine.Process(f, opts)
-	return fileOutcome{res: res, err: err}
+	if err != nil {
+		return fileOutcome{err: err}
+	}
+	oc := fileOutcome{findings: res.Findings}
+	if !o.fix {
+		// Nothing is written: fixes shown by --diff still remain to be made.
+		reopen(oc.findings)
+	}
+	if o.diff && res.Changed() {
+		if oc.diff, err = kio.UnifiedDiff(res.Path, res.Before, res.After); err != nil {
+			oc.err = fmt.Errorf("%s: %w", res.Path, err)
+			return oc
+		}
+	}
+	switch {
+	case !o.fix:
+	case path == kio.Stdin:
+		oc.stream = res.After
+	case res.Changed():
+		if err := kio.WriteAtomic(path, res.After); err != nil {
+			reopen(oc.findings)
+			oc.err = err
+		}
+	}
+	return oc
+}
+
+// reopen marks fixed findings open again: their fix was not written.
+func reopen(fs []fixers.Finding) {
+	for i := range fs {
+		if fs[i].Status == fixers.Fixed {
+			fs[i].Status = fixers.Open
+		}
+	}
 }
 
 // mentionsOAM reports whether a file's text names the core.oam.dev group.
