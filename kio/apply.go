@@ -63,6 +63,9 @@ func (p *projection) apply() ([]string, error) {
 				anchor = p.insertionPoint(i)
 			}
 			lines := p.reindent(p.n1[j:j+ins], i)
+			if len(lines) > 0 && isDash(lines[0]) && p.blankSeparated(anchor, indentOf(lines[0])) {
+				lines = append([]string{""}, lines...)
+			}
 			for x := range lines {
 				lines[x] += eol
 			}
@@ -85,6 +88,35 @@ func (p *projection) apply() ([]string, error) {
 		out = append(out, p.orig[o])
 	}
 	return out, nil
+}
+
+// blankSeparated reports whether new sequence items inserted before
+// original line anchor, with their dash at column col, join a list whose
+// items the original separates with blank lines: the next item follows a
+// blank line, or the previous item is preceded by one.
+func (p *projection) blankSeparated(anchor, col int) bool {
+	if anchor < len(p.orig) && strings.TrimSpace(p.orig[anchor]) == "" {
+		for o := anchor + 1; o < len(p.orig); o++ {
+			k := key(p.orig[o])
+			if strings.TrimSpace(k) == "" || isComment(k) {
+				continue
+			}
+			return isDash(k) && indentOf(k) == col
+		}
+	}
+	for o := anchor - 1; o > 0; o-- {
+		k := key(p.orig[o])
+		if strings.TrimSpace(k) == "" || isComment(k) || p.body[o] {
+			continue
+		}
+		if indentOf(k) < col {
+			return false
+		}
+		if indentOf(k) == col && isDash(k) {
+			return strings.TrimSpace(p.orig[o-1]) == ""
+		}
+	}
+	return false
 }
 
 // deletedOwner reports whether unmapped rendered line n lies inside a
@@ -180,6 +212,7 @@ func patchLine(orig, n0, n1 string) (string, bool) {
 type column struct {
 	n0, orig int
 	dash     bool
+	pad      int // for dash columns: the padding after "-"
 }
 
 // reindent shifts inserted lines (kyaml's 2-space rendering) to the
@@ -189,7 +222,6 @@ type column struct {
 func (p *projection) reindent(lines []string, at int) []string {
 	out := make([]string, len(lines))
 	var stack []column
-	pad := p.doc.DashPad
 	unit := p.doc.IndentWidth
 	if unit <= 0 {
 		unit = 2
@@ -202,6 +234,11 @@ func (p *projection) reindent(lines []string, at int) []string {
 		}
 		c := len(l) - len(t)
 		dash := isDash(l)
+		rest := strings.TrimLeft(strings.TrimPrefix(t, "-"), " ")
+		pad := p.doc.ScalarDashPad
+		if startsMapping(rest) {
+			pad = p.doc.DashPad
+		}
 		for len(stack) > 0 && stack[len(stack)-1].n0 > c {
 			stack = stack[:len(stack)-1]
 		}
@@ -211,6 +248,9 @@ func (p *projection) reindent(lines []string, at int) []string {
 			switch {
 			case top.n0 == c && (dash || !top.dash):
 				col = top.orig
+				if top.dash {
+					pad = top.pad // a sibling item of the block: same padding
+				}
 			case top.n0 < c && dash:
 				col = top.orig + p.seqOffset()
 			case top.n0 < c:
@@ -218,24 +258,27 @@ func (p *projection) reindent(lines []string, at int) []string {
 			}
 		}
 		if col < 0 {
-			col, pad = p.siblingColumn(c, dash, at)
+			var sibPad int
+			col, sibPad = p.siblingColumn(c, dash, at)
+			if sibPad > 0 {
+				pad = sibPad
+			}
 		}
 		if isComment(l) {
 			out[x] = strings.Repeat(" ", col) + t
 			continue
 		}
 		if dash {
-			rest := strings.TrimLeft(strings.TrimPrefix(t, "-"), " ")
 			if rest == "" {
 				out[x] = strings.Repeat(" ", col) + "-"
 			} else {
 				out[x] = strings.Repeat(" ", col) + "-" + strings.Repeat(" ", pad) + rest
 			}
-			stack = append(stack, column{c, col, true}, column{c + 2, col + 1 + pad, false})
+			stack = append(stack, column{c, col, true, pad}, column{c + 2, col + 1 + pad, false, 0})
 			continue
 		}
 		out[x] = strings.Repeat(" ", col) + t
-		stack = append(stack, column{c, col, false})
+		stack = append(stack, column{c, col, false, 0})
 	}
 	return out
 }
@@ -251,10 +294,10 @@ func (p *projection) seqOffset() int {
 
 // siblingColumn finds the original column for an inserted line at rendered
 // column c, from the nearest mapped rendered line at the same level around
-// the insertion point, else from the parent. It also returns the dash
-// padding to use for sequence items.
+// the insertion point, else from the parent. For a sequence item it also
+// returns the sibling item's dash padding (0 when there is none).
 func (p *projection) siblingColumn(c int, dash bool, at int) (int, int) {
-	pad := p.doc.DashPad
+	pad := 0 // 0: no sibling item to copy the padding from
 	unit := p.doc.IndentWidth
 	if unit <= 0 {
 		unit = 2

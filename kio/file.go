@@ -65,9 +65,11 @@ type Document struct {
 	SeqIndent yaml.SequenceIndentStyle
 	// IndentWidth is the document's mapping indentation unit (2 or 4, say).
 	IndentWidth int
-	// DashPad is the number of spaces after "-" on sequence item lines
-	// ("- a" is 1, "-   a" is 3).
+	// DashPad is the number of spaces after "-" on sequence items that
+	// start a mapping ("- name: a" is 1, "-   name: a" is 3).
 	DashPad int
+	// ScalarDashPad is the same for scalar items ("- a").
+	ScalarDashPad int
 
 	file      *File
 	first     int        // index into file.lines of the first line
@@ -232,7 +234,7 @@ func (d *Document) parse() error {
 	d.root = &doc
 	d.Node = yaml.NewRNode(&doc)
 	d.anchors = hasAnchors(&doc)
-	d.SeqIndent, d.IndentWidth, d.DashPad, d.seqOffset = deriveStyle(d.file.lines[d.first:d.end])
+	d.SeqIndent, d.IndentWidth, d.DashPad, d.ScalarDashPad, d.seqOffset = deriveStyle(d.file.lines[d.first:d.end])
 	return nil
 }
 
@@ -316,11 +318,12 @@ func hasAnchors(n *yaml.Node) bool {
 // deriveStyle reads a document's sequence style, indentation unit, dash
 // padding and wide-sequence offset from its lines: each is the most common
 // form in the document.
-func deriveStyle(lines []string) (yaml.SequenceIndentStyle, int, int, int) {
+func deriveStyle(lines []string) (yaml.SequenceIndentStyle, int, int, int, int) {
 	var wide, compact int
 	widths := map[int]int{}
 	offsets := map[int]int{}
 	pads := map[int]int{}
+	scalarPads := map[int]int{}
 	prevIndent, prevKey := -1, false
 	for _, raw := range lines {
 		l := strings.TrimRight(raw, "\r \t")
@@ -333,7 +336,11 @@ func deriveStyle(lines []string) (yaml.SequenceIndentStyle, int, int, int) {
 		if isDash {
 			rest := strings.TrimPrefix(t, "-")
 			if p := len(rest) - len(strings.TrimLeft(rest, " ")); p > 0 && strings.TrimSpace(rest) != "" {
-				pads[p]++
+				if startsMapping(rest) {
+					pads[p]++
+				} else {
+					scalarPads[p]++
+				}
 			}
 		}
 		if prevKey && indent >= prevIndent {
@@ -363,7 +370,14 @@ func deriveStyle(lines []string) (yaml.SequenceIndentStyle, int, int, int) {
 		style = yaml.WideSequenceStyle
 	}
 	unit := mostCommon(widths, 2)
-	return style, unit, mostCommon(pads, 1), mostCommon(offsets, unit)
+	pad := mostCommon(pads, 1)
+	return style, unit, pad, mostCommon(scalarPads, pad), mostCommon(offsets, unit)
+}
+
+// startsMapping reports whether a sequence item's text opens a mapping ("name: x", "key:").
+func startsMapping(item string) bool {
+	t := strings.TrimSpace(item)
+	return strings.Contains(t, ": ") || strings.HasSuffix(t, ":")
 }
 
 // mostCommon returns the key with the highest count (the smallest on ties), or def.

@@ -95,11 +95,19 @@ func Project(f *File) ([]byte, error) {
 			return nil, err
 		}
 		if lines == nil {
-			out = append(out, f.lines[d.first:d.end]...)
+			lines = f.lines[d.first:d.end]
 		} else {
 			changed = true
-			out = append(out, lines...)
 		}
+		// New documents go before the trailing blank and comment lines,
+		// which usually introduce the next document.
+		body := len(lines)
+		if len(f.added[d.Index]) > 0 {
+			for body > 0 && (strings.TrimSpace(lines[body-1]) == "" || isComment(lines[body-1])) {
+				body--
+			}
+		}
+		out = append(out, lines[:body]...)
 		for _, root := range f.added[d.Index] {
 			doc, err := d.render(root)
 			if err != nil {
@@ -108,6 +116,7 @@ func Project(f *File) ([]byte, error) {
 			changed = true
 			out = append(out, doc...)
 		}
+		out = append(out, lines[body:]...)
 	}
 	if !changed {
 		return f.Orig, nil
