@@ -16,6 +16,13 @@ func All() []*Rule {
 		CircuitBreaker,
 		NetworkPolicy,
 		Staging,
+		Backup,
+		Observability,
+		Rollout,
+		Storage,
+		DatabaseReplicas,
+		SpotInstances,
+		CriticalFloors,
 	}
 }
 

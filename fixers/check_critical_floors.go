@@ -1,0 +1,142 @@
+package fixers
+
+import (
+	"fmt"
+
+	"github.com/oamfix/oamfix/config"
+	"github.com/oamfix/oamfix/fixers/oam"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// CriticalFloors reports critical components below the configured floors
+// where the replicas rule does not reach.
+var CriticalFloors = &Rule{
+	ID: "critical-floors",
+	Doc: `Report critical components whose replicas, CPU or memory are below the floors for the critical path.
+
+Critical components are those in spec.criticalComponents. Two floors:
+
+- Replicas: at least spec.replicas.criticalMinReplicas (default 5). The
+  replicas rule raises this floor on service components itself, so this rule
+  only reports what it does not reach: critical workers and other
+  non-service components (from an autoscaler minimum, a fixed scaler, a
+  replicas property, or a worker's default of one replica), and services
+  exempted from the replicas rule or with the replicas rule off. Data stores
+  are left to the database-replicas rule.
+- Resources: a CPU request below 500m or a memory request below 512Mi, read
+  from the cpu and memory properties (KubeVela's webservice and worker set
+  them as request and limit), resources.requests, and the resource trait.
+  These floors are built in; a component with no CPU or memory setting is
+  not reported.
+
+Check only: the right size comes from a load test at spec.target.`,
+	Severity: High,
+	Run:      runCriticalFloors,
+}
+
+// Built-in resource floors of critical components.
+const (
+	criticalCPUFloor    = "500m"
+	criticalMemoryFloor = "512Mi"
+)
+
+func runCriticalFloors(p *Pass) {
+	for _, c := range p.App.Components {
+		if !p.Config.IsCritical(c.Name) {
+			continue
+		}
+		if kind := kindOf(p.Config, c); kind != kindDataStore && !replicasRuleCovers(p, c, kind) {
+			criticalReplicaFloor(p, c, kind)
+		}
+		criticalResourceFloors(p, c)
+	}
+}
+
+// replicasRuleCovers reports whether the replicas rule raises this
+// component's floor itself: a service, with the rule on and not exempted.
+func replicasRuleCovers(p *Pass, c *oam.Component, kind string) bool {
+	if kind != kindService || p.Config.Mode(Replicas.ID) == config.ModeOff {
+		return false
+	}
+	as, _, _ := autoscalerOf(p.Config, c.Traits)
+	if as == nil {
+		as, _, _ = fixedScalerOf(p.Config, c.Traits)
+	}
+	_, exempt := p.App.Exempt(Replicas.ID, c, as)
+	return !exempt
+}
+
+// criticalReplicaFloor reports a replica count below the critical floor.
+func criticalReplicaFloor(p *Pass, c *oam.Component, kind string) {
+	floor := p.Config.Spec.Replicas.CriticalMinReplicas
+	var node *yaml.Node
+	var trait *oam.Trait
+	path := compPath(c) + ".properties.replicas"
+	if as, voc, ok := autoscalerOf(p.Config, c.Traits); ok {
+		node, trait, path = oam.GetPath(as.Properties, voc.Min), as, fmt.Sprintf("%s.traits[%s].properties.%s", compPath(c), as.Type, voc.Min)
+	} else if sc, voc, ok := fixedScalerOf(p.Config, c.Traits); ok {
+		node, trait, path = oam.GetPath(sc.Properties, voc.Field), sc, fmt.Sprintf("%s.traits[%s].properties.%s", compPath(c), sc.Type, voc.Field)
+	} else {
+		node = oam.Get(c.Properties, "replicas")
+	}
+	cur, ok := oam.Int(node)
+	current := ""
+	switch {
+	case ok:
+		current = node.Value
+	case node == nil && (trait != nil || kind == kindWorker):
+		cur, current = 1, "1 (the default)"
+	default:
+		return // not a number, or nothing known about this component's replicas
+	}
+	if cur >= floor {
+		return
+	}
+	p.Report(Where{Component: c, Trait: trait, Node: node}, Finding{
+		Message: fmt.Sprintf("critical component %q runs %s replica(s), below the critical floor of %d (spec.replicas.criticalMinReplicas): losing one pod takes away %d%% of its capacity",
+			c.Name, current, floor, 100/max(cur, 1)),
+		Path:          path,
+		CurrentValue:  fmt.Sprint(cur),
+		ProposedValue: fmt.Sprint(floor),
+		Assumptions:   []string{"the floor comes from spec.replicas.criticalMinReplicas"},
+		Remediation:   fmt.Sprintf("run at least %d replicas (an autoscaler minimum or a fixed replica count), or exempt it with # oamfix:ignore critical-floors -- reason", floor),
+	}, nil)
+}
+
+// criticalResourceFloors reports CPU and memory requests below the floors.
+func criticalResourceFloors(p *Pass, c *oam.Component) {
+	type place struct {
+		props *yaml.Node
+		trait *oam.Trait
+		path  string
+	}
+	places := []place{
+		{c.Properties, nil, compPath(c) + ".properties"},
+		{oam.GetPath(c.Properties, "resources.requests"), nil, compPath(c) + ".properties.resources.requests"},
+	}
+	for _, t := range c.Traits {
+		if t.Type == "resource" {
+			at := fmt.Sprintf("%s.traits[%s].properties", compPath(c), t.Type)
+			places = append(places, place{t.Properties, t, at}, place{oam.Get(t.Properties, "requests"), t, at + ".requests"})
+		}
+	}
+	for _, pl := range places {
+		for _, r := range []struct{ key, floor string }{{"cpu", criticalCPUFloor}, {"memory", criticalMemoryFloor}} {
+			node := oam.Get(pl.props, r.key)
+			have, _, ok := parseQuantity(oam.Str(node))
+			want, _, _ := parseQuantity(r.floor)
+			if !ok || have >= want {
+				continue
+			}
+			p.Report(Where{Component: c, Trait: pl.trait, Node: node}, Finding{
+				Message: fmt.Sprintf("critical component %q requests %s %s, below the %s floor for critical components (%d%% short)",
+					c.Name, node.Value, r.key, r.floor, percentLess(want, have)),
+				Path:          pl.path + "." + r.key,
+				CurrentValue:  node.Value,
+				ProposedValue: r.floor,
+				Assumptions:   []string{fmt.Sprintf("the floors (%s CPU, %s memory) are oamfix built-ins for critical components", criticalCPUFloor, criticalMemoryFloor)},
+				Remediation:   fmt.Sprintf("raise %s to at least %s, sized by a load test at spec.target; or exempt it with # oamfix:ignore critical-floors -- reason", r.key, r.floor),
+			}, nil)
+		}
+	}
+}
