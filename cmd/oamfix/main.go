@@ -10,7 +10,13 @@ import (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	// Started bare with a ResourceList on stdin: a KRM function (see fn.go).
+	args, stdin, err := detectFunction(os.Args[1:], os.Stdin)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "oamfix: %v\n", err)
+		os.Exit(exitBadInput)
+	}
+	os.Exit(run(args, stdin, os.Stdout, os.Stderr))
 }
 
 // run executes the CLI and returns its exit code.
