@@ -10,6 +10,7 @@ import (
 	"github.com/oamfix/oamfix/fixers"
 	"github.com/oamfix/oamfix/fixers/oam"
 	"github.com/oamfix/oamfix/kio"
+	"github.com/oamfix/oamfix/validate"
 )
 
 // Result is what running the rules over one file produced.
@@ -32,7 +33,15 @@ type Options struct {
 	Rules  []*fixers.Rule
 	// CheckOnly runs every rule in check mode: findings, no edits.
 	CheckOnly bool
+	// Definitions, when set, validates every Application after fixing:
+	// structurally and against these component/trait definitions. A
+	// problem the fixes introduced refuses the file; problems the
+	// Application already had are reported as findings of rule "validate".
+	Definitions *validate.Definitions
 }
+
+// ValidateRule is the rule ID of validation findings.
+const ValidateRule = "validate"
 
 // Process runs the rules over every Application document of a parsed file
 // and projects the fixes onto its original bytes. Documents that are not
@@ -47,11 +56,22 @@ func Process(f *kio.File, opts Options) (*Result, error) {
 		}
 		d.Snapshot()
 		loc := fixers.Location{File: f.Path, Document: d.Index, Line: d.Line}
+		var before []validate.Problem
+		if opts.Definitions != nil {
+			before = validate.Validate(d.Node, f.Path, opts.Definitions)
+		}
 		findings, _, err := fixers.Run(d.Node.YNode(), loc, opts.Config, opts.Rules, opts.CheckOnly)
 		if err != nil {
 			return res, err
 		}
 		res.Findings = append(res.Findings, findings...)
+		if opts.Definitions != nil {
+			vf, err := validated(d, f.Path, before, opts.Definitions)
+			if err != nil {
+				return res, err
+			}
+			res.Findings = append(res.Findings, vf...)
+		}
 		apps = append(apps, fixers.FileDoc{Root: d.Node.YNode(), Loc: loc})
 	}
 	findings, _, err := fixers.RunFile(apps, opts.Config, opts.Rules, opts.CheckOnly, f.AddDocument)
@@ -68,4 +88,32 @@ func Process(f *kio.File, opts Options) (*Result, error) {
 	}
 	res.After = out
 	return res, nil
+}
+
+// validated checks a fixed Application. A problem that was not there
+// before the fixes is an oamfix bug: it refuses the file. The others are
+// returned as findings.
+func validated(d *kio.Document, path string, before []validate.Problem, defs *validate.Definitions) ([]fixers.Finding, error) {
+	had := map[string]bool{}
+	for _, p := range before {
+		had[p.Field+"\x00"+p.Message] = true
+	}
+	meta, _ := d.Node.GetMeta()
+	var out []fixers.Finding
+	for _, p := range validate.Validate(d.Node, path, defs) {
+		if p.Severity == validate.Error && !had[p.Field+"\x00"+p.Message] {
+			return nil, fmt.Errorf("%s:%d: the fixes would make the Application invalid: %s (please report this oamfix bug)", path, d.Line(p.Line), p.Message)
+		}
+		sev := fixers.High
+		if p.Severity != validate.Error {
+			sev = fixers.Info
+		}
+		out = append(out, fixers.Finding{
+			Rule: ValidateRule, Severity: sev, Status: fixers.Open, Message: p.Message,
+			Path: p.Field, File: path, Line: d.Line(p.Line), Document: d.Index, Component: p.Component,
+			Resource:    fixers.ResourceRef{APIVersion: meta.APIVersion, Kind: meta.Kind, Name: meta.Name, Namespace: meta.Namespace},
+			Remediation: "fix the field so the Application matches its definitions",
+		})
+	}
+	return out, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/oamfix/oamfix/fixers"
 	"github.com/oamfix/oamfix/kio"
 	"github.com/oamfix/oamfix/report"
+	"github.com/oamfix/oamfix/validate"
 	"github.com/spf13/cobra"
 )
 
@@ -39,6 +40,8 @@ type rootOptions struct {
 	configPath  string
 	format      string
 	maxFileSize int64
+	validate    bool
+	definitions []string
 }
 
 func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
@@ -81,6 +84,8 @@ Exit codes: 0 no findings left, 1 findings remain (in check mode: any finding),
 	f.StringVar(&o.configPath, "config", "", "oamfix config file (kind OAMFixConfig; see `oamfix config default`)")
 	f.StringVar(&o.format, "format", "text", "findings output: "+strings.Join(report.Formats(), ", "))
 	f.Int64Var(&o.maxFileSize, "max-file-size", kio.DefaultMaxFileSize, "largest input file in bytes")
+	f.BoolVar(&o.validate, "validate", false, "validate every Application after fixing (CRD structure and known definitions)")
+	f.StringSliceVar(&o.definitions, "definitions", nil, "folder of ComponentDefinition/TraitDefinition YAML or .cue files to validate against (implies --validate; repeatable)")
 	cmd.AddCommand(
 		newVersionCommand(stdout),
 		newConfigCommand(stdout),
@@ -134,6 +139,18 @@ func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.W
 		code = exitBadInput
 	}
 	opts := engine.Options{Config: cfg, Rules: rules, CheckOnly: !o.fix && !o.diff}
+	if o.validate || len(o.definitions) > 0 {
+		defs := validate.Embedded()
+		if len(o.definitions) > 0 {
+			user, err := validate.LoadDefinitions(o.definitions...)
+			if err != nil {
+				fmt.Fprintf(stderr, "oamfix: %v\n", err)
+				return &exitError{exitBadInput}
+			}
+			defs = defs.Merge(user)
+		}
+		opts.Definitions = defs
+	}
 	outcomes := processAll(paths, o, opts, stdin, newProgress(stderr, len(paths)))
 
 	// With --diff or a fixed stream on stdout, findings go to stderr.
