@@ -1,0 +1,176 @@
+package prbot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/oamfix/oamfix/config"
+	"github.com/oamfix/oamfix/engine"
+	"github.com/oamfix/oamfix/fixers"
+	"github.com/oamfix/oamfix/kio"
+)
+
+// commitMessages are the commit subjects of the rules, after "fix(oam): ".
+var commitMessages = map[string]string{
+	"replicas":        "raise replica floors and autoscaling ceilings",
+	"probes":          "add startup, liveness and readiness probes",
+	"cors":            "restrict CORS origins",
+	"circuit-breaker": "add circuit breakers",
+	"network-policy":  "add network policies",
+	"staging":         "add a staging environment",
+}
+
+// CommitSubject is the conventional commit subject of a rule's fixes,
+// e.g. "fix(oam): restrict CORS origins (cors)".
+func CommitSubject(ruleID string) string {
+	msg, ok := commitMessages[ruleID]
+	if !ok {
+		msg = "apply fixes"
+	}
+	return fmt.Sprintf("fix(oam): %s (%s)", msg, ruleID)
+}
+
+// source is one input file in the worktree and its current bytes.
+type source struct {
+	rel  string // slash-separated, relative to the top level
+	data []byte
+}
+
+// load expands the paths in the worktree and reads every file once.
+// Files that are not YAML and mention no OAM resource (Helm templates,
+// say) and symbolic links are skipped with a warning; other bad input is
+// an error, so no pull request is built from a partial run.
+func (r *runner) load(rels []string) ([]*source, error) {
+	var abs []string
+	for _, rel := range rels {
+		if _, err := os.Lstat(r.abs(rel)); err != nil {
+			return nil, usagef("%s: not found on %s/%s", rel, r.o.Remote, r.base)
+		}
+		abs = append(abs, r.abs(rel))
+	}
+	files, errs := kio.Expand(abs)
+	if len(errs) > 0 {
+		return nil, usagef("%s", r.relative(errors.Join(errs...).Error()))
+	}
+	var srcs []*source
+	for _, f := range files {
+		rel, err := filepath.Rel(r.wt, f)
+		if err != nil {
+			return nil, err
+		}
+		rel = filepath.ToSlash(rel)
+		info, err := os.Lstat(f)
+		if err != nil {
+			return nil, usagef("%s", r.relative(err.Error()))
+		}
+		if !info.Mode().IsRegular() {
+			r.warnf("warning: %s: skipped: not a regular file", rel)
+			continue
+		}
+		if info.Size() > kio.DefaultMaxFileSize {
+			return nil, usagef("%s: file is %d bytes, over the %d-byte limit", rel, info.Size(), kio.DefaultMaxFileSize)
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, usagef("%s", r.relative(err.Error()))
+		}
+		if _, err := kio.Parse(rel, data); err != nil {
+			var pe *kio.ParseError
+			if errors.As(err, &pe) && pe.Syntax && !bytes.Contains(data, []byte("core.oam.dev")) {
+				r.warnf("warning: %v (skipped: the file mentions no core.oam.dev resource)", err)
+				continue
+			}
+			return nil, &UsageError{Msg: err.Error()}
+		}
+		srcs = append(srcs, &source{rel: rel, data: data})
+	}
+	return srcs, nil
+}
+
+// relative strips the worktree's folder from a message.
+func (r *runner) relative(msg string) string {
+	return strings.ReplaceAll(msg, r.wt+string(filepath.Separator), "")
+}
+
+// findings runs every rule at once over the files as they are on the base
+// branch, without writing: the findings oamfix --fix would report there,
+// with the base branch's line numbers, for the pull request body.
+func findings(cfg *config.Config, rules []*fixers.Rule, srcs []*source) ([]fixers.Finding, error) {
+	var all []fixers.Finding
+	for _, s := range srcs {
+		f, err := kio.Parse(s.rel, s.data)
+		if err != nil {
+			return nil, &UsageError{Msg: err.Error()}
+		}
+		res, err := engine.Process(f, engine.Options{Config: cfg, Rules: rules})
+		if err != nil {
+			return nil, &UsageError{Msg: err.Error()}
+		}
+		all = append(all, res.Findings...)
+	}
+	return all, nil
+}
+
+// applyRule runs one rule over every file, on the result of the rules
+// before it, writes the changed files and commits them. The commit is nil
+// when the rule changed nothing.
+func (r *runner) applyRule(ctx context.Context, rule *fixers.Rule, cfg *config.Config, srcs []*source) (*Commit, error) {
+	var changed []string
+	var fixed []fixers.Finding
+	opts := engine.Options{Config: cfg, Rules: []*fixers.Rule{rule}}
+	for _, s := range srcs {
+		f, err := kio.Parse(s.rel, s.data)
+		if err != nil {
+			return nil, &UsageError{Msg: err.Error()}
+		}
+		res, err := engine.Process(f, opts)
+		if err != nil {
+			return nil, &UsageError{Msg: fmt.Sprintf("rule %s: %v", rule.ID, err)}
+		}
+		if !res.Changed() {
+			continue
+		}
+		if err := kio.WriteAtomic(r.abs(s.rel), res.After); err != nil {
+			return nil, errors.New(r.relative(err.Error()))
+		}
+		s.data = res.After
+		changed = append(changed, s.rel)
+		for _, fd := range res.Findings {
+			if fd.Status == fixers.Fixed {
+				fixed = append(fixed, fd)
+			}
+		}
+	}
+	if len(changed) == 0 {
+		return nil, nil
+	}
+	c := &Commit{Rule: rule.ID, Subject: CommitSubject(rule.ID), Files: changed}
+	args := []string{"commit", "--quiet", "--no-verify", "-m", c.Subject}
+	if len(fixed) > 0 {
+		var body strings.Builder
+		for i, fd := range fixed {
+			if i > 0 {
+				body.WriteString("\n")
+			}
+			fmt.Fprintf(&body, "- %s: %s", fd.File, fd.Message)
+		}
+		args = append(args, "-m", body.String())
+	}
+	if _, err := r.wtGit.run(ctx, append([]string{"add", "--"}, changed...)...); err != nil {
+		return nil, err
+	}
+	if _, err := r.wtGit.run(ctx, args...); err != nil {
+		return nil, err
+	}
+	sha, err := r.wtGit.run(ctx, "rev-parse", "HEAD")
+	if err != nil {
+		return nil, err
+	}
+	c.SHA = sha
+	return c, nil
+}
