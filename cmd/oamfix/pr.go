@@ -1,12 +1,137 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
 
+	"github.com/oamfix/oamfix/fixers"
+	"github.com/oamfix/oamfix/prbot"
+	"github.com/oamfix/oamfix/report"
 	"github.com/spf13/cobra"
 )
 
-// newPRCommand opens remediation pull requests (placeholder until the PR bot issue lands).
+// exitFailure is oamfix pr's status for a failed run (git, network, GitHub API).
+const exitFailure = 1
+
+// prOptions are the flags of oamfix pr.
+type prOptions struct {
+	dir        string
+	branch     string
+	base       string
+	remote     string
+	apiURL     string
+	repoSlug   string
+	rules      string
+	configPath string
+	dryRun     bool
+	closeStale bool
+}
+
+// newPRCommand opens or updates the remediation pull request (package prbot).
 func newPRCommand(stdout, stderr io.Writer) *cobra.Command {
-	return &cobra.Command{Use: "pr", Short: "Open or update a remediation pull request", Hidden: true}
+	o := &prOptions{}
+	cmd := &cobra.Command{
+		Use:   "pr [flags] [PATH...]",
+		Short: "Open or update a remediation pull request",
+		Long: `oamfix pr fixes the Applications under PATH (default .) on a branch of its own
+and opens a GitHub pull request for it, or updates the one it opened before.
+
+It works in a temporary git worktree based on the remote's base branch, so
+your checkout is left as it was (it refuses to run on uncommitted changes to
+tracked files). It makes one commit per rule that fixed something, with a
+conventional message such as "fix(oam): restrict CORS origins (cors)",
+force-pushes the branch only when the fixes changed, and never pushes to the
+base or default branch. The pull request body is the findings report.
+
+The token comes from GITHUB_TOKEN (contents and pull-requests write access);
+it never appears in output or errors. Without --config, the nearest
+.oamfix.yaml at or above the first PATH on the base branch is used.
+
+Exit codes: 0 pull request opened, updated or nothing to do; 1 failure
+(git, network, GitHub API); 2 usage error or bad input (flags, paths, a dirty
+working tree, a missing token, --branch naming the base branch).`,
+		Example: `  # open or update the remediation pull request for the whole repository
+  GITHUB_TOKEN=... oamfix pr
+
+  # show the branch, the commits and the pull request body; push nothing
+  oamfix pr --dry-run apps/
+
+  # GitHub Enterprise, another remote and branch; close the PR once nothing is left
+  oamfix pr --api-url https://github.example.com/api/v3 --remote gh \
+    --repo-slug platform/apps --branch bot/oamfix --close-stale`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runPR(cmd.Context(), o, args, stdout, stderr)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.dir, "repo", ".", "directory of the git checkout (PATHs are relative to it)")
+	f.StringVar(&o.branch, "branch", prbot.DefaultBranch, "branch of the pull request (never the base or default branch)")
+	f.StringVar(&o.base, "base", "", "branch the pull request targets (default: the remote's default branch)")
+	f.StringVar(&o.remote, "remote", prbot.DefaultRemote, "git remote to fetch from and push to")
+	f.StringVar(&o.apiURL, "api-url", prbot.DefaultAPIURL, "GitHub REST API URL (GitHub Enterprise: https://HOST/api/v3)")
+	f.StringVar(&o.repoSlug, "repo-slug", "", "GitHub repository as OWNER/NAME (default: parsed from the remote's URL)")
+	f.StringVar(&o.rules, "rules", "all", "comma-separated rule IDs, or all, or none; one commit per rule")
+	f.StringVar(&o.configPath, "config", "", "oamfix config file (default: the nearest .oamfix.yaml on the base branch)")
+	f.BoolVar(&o.dryRun, "dry-run", false, "print the branch, the commits and the pull request body; push nothing")
+	f.BoolVar(&o.closeStale, "close-stale", false, "close the open pull request when nothing is left to fix")
+	return cmd
+}
+
+// runPR runs the PR bot and maps its errors to exit codes.
+func runPR(ctx context.Context, o *prOptions, args []string, stdout, stderr io.Writer) error {
+	rules, err := fixers.Select(o.rules)
+	if err != nil {
+		fmt.Fprintf(stderr, "oamfix pr: %v\n", err)
+		return &exitError{exitBadInput}
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	_, err = prbot.Run(ctx, prbot.Options{
+		Dir:        o.dir,
+		Paths:      args,
+		Branch:     o.branch,
+		Base:       o.base,
+		Remote:     o.remote,
+		APIURL:     o.apiURL,
+		RepoSlug:   o.repoSlug,
+		Token:      os.Getenv("GITHUB_TOKEN"),
+		Rules:      rules,
+		ConfigFile: o.configPath,
+		Body:       prBody,
+		DryRun:     o.dryRun,
+		CloseStale: o.closeStale,
+		Stdout:     stdout,
+		Stderr:     stderr,
+	})
+	if err != nil {
+		// prbot's errors are already redacted.
+		fmt.Fprintf(stderr, "oamfix pr: %v\n", err)
+		if prbot.IsUsage(err) {
+			return &exitError{exitBadInput}
+		}
+		return &exitError{exitFailure}
+	}
+	return nil
+}
+
+// prBody renders the pull request body: the findings report in a code
+// block, with how to exempt a fix.
+func prBody(fs []fixers.Finding) (string, error) {
+	var b strings.Builder
+	b.WriteString("oamfix fixed the findings marked [fixed] below, one commit per rule; the others need a person.\n" +
+		"Each finding says what was changed and why; lines marked `assumption:` are values to check.\n\n```text\n")
+	if err := report.Write(&b, "text", fs); err != nil {
+		return "", err
+	}
+	b.WriteString("```\n\n" +
+		"To exempt a fix, keep the finding out of future runs and drop it from this pull request:\n\n" +
+		"- a whole Application: `metadata.annotations: {oamfix.dev/skip: \"probes,cors\"}` (or `all`);\n" +
+		"- a component or trait: a comment `# oamfix:ignore RULE -- reason` on its line or just above it.\n")
+	return b.String(), nil
 }
