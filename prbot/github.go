@@ -181,7 +181,7 @@ func (g *github) createPull(ctx context.Context, title, head, base, body string)
 	return &pr, nil
 }
 
-// updatePull edits a pull request: its body, or its state ("closed").
+// updatePull edits a pull request: its body and base, or its state ("closed").
 func (g *github) updatePull(ctx context.Context, number int, fields map[string]string) (*PullRequest, error) {
 	var pr PullRequest
 	path := fmt.Sprintf("%s/%d", g.pullsPath(), number)

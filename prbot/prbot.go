@@ -525,7 +525,8 @@ func (r *runner) push(ctx context.Context, remoteHead string) (bool, error) {
 	return true, nil
 }
 
-// pullRequest opens the pull request, or edits the open one's body.
+// pullRequest opens the pull request, or edits the open one's body (and
+// base, when --base changed).
 func (r *runner) pullRequest(ctx context.Context, gh *github, res *Result) error {
 	pr, err := gh.openPull(ctx, r.o.Branch)
 	if err != nil {
@@ -538,12 +539,16 @@ func (r *runner) pullRequest(ctx context.Context, gh *github, res *Result) error
 		}
 		res.Action = Opened
 		r.printf("opened pull request #%d: %s\n", pr.Number, pr.HTMLURL)
-	case pr.Body != res.Body:
-		if pr, err = gh.updatePull(ctx, pr.Number, map[string]string{"body": res.Body}); err != nil {
+	case pr.Body != res.Body || pr.Base.Ref != res.Base:
+		fields := map[string]string{"body": res.Body}
+		if pr.Base.Ref != res.Base {
+			fields["base"] = res.Base
+		}
+		if pr, err = gh.updatePull(ctx, pr.Number, fields); err != nil {
 			return err
 		}
 		res.Action = Updated
-		r.printf("updated the body of pull request #%d: %s\n", pr.Number, pr.HTMLURL)
+		r.printf("updated pull request #%d: %s\n", pr.Number, pr.HTMLURL)
 	default:
 		res.Action = Unchanged
 		r.printf("pull request #%d is up to date: %s\n", pr.Number, pr.HTMLURL)

@@ -300,6 +300,28 @@ func TestNewFindingUpdatesBranchAndBody(t *testing.T) {
 	}
 }
 
+func TestNewBaseRetargetsPullRequest(t *testing.T) {
+	repo, gh := setup(t)
+	if _, _, stderr, err := run(t, repo, gh); err != nil {
+		t.Fatalf("first run: %v\n%s", err, stderr)
+	}
+	// release differs from main by one file, so the fixed tree differs too.
+	repo.Commit(t, "a release note", map[string]string{"RELEASE.md": "1.0\n"})
+	prbottest.Git(t, repo.Work, "push", "--quiet", "origin", "main:release")
+
+	res, stdout, stderr, err := run(t, repo, gh, func(o *prbot.Options) { o.Base = "release" })
+	if err != nil {
+		t.Fatalf("run with --base release: %v\n%s", err, stderr)
+	}
+	if !res.Pushed || res.Action != prbot.Updated || gh.Base(1) != "release" || gh.Count("POST") != 1 {
+		t.Errorf("pushed %v, action %s, base %q, %d POSTs; want pull request #1 retargeted to release\n%s",
+			res.Pushed, res.Action, gh.Base(1), gh.Count("POST"), stdout)
+	}
+	if mb := prbottest.Git(t, repo.Remote, "merge-base", "release", prbot.DefaultBranch); mb != repo.RemoteSHA(t, "release") {
+		t.Errorf("the branch is not based on release")
+	}
+}
+
 func TestNothingToFixClosesStalePullRequest(t *testing.T) {
 	repo, gh := setup(t)
 	if _, _, stderr, err := run(t, repo, gh); err != nil {

@@ -121,7 +121,7 @@ type Request struct {
 //
 //	GET   /repos/{owner}/{repo}/pulls?head=owner:branch&state=open  200, a list
 //	POST  /repos/{owner}/{repo}/pulls {title, head, base, body}     201; 422 on a duplicate or unknown head
-//	PATCH /repos/{owner}/{repo}/pulls/{number} {title, body, state} 200
+//	PATCH /repos/{owner}/{repo}/pulls/{number} {title, body, state, base} 200
 //
 // Every API request must carry Authorization: Bearer <token> (401
 // otherwise), Accept: application/vnd.github+json and
@@ -194,7 +194,7 @@ func (g *GitHub) GitAuth() []string {
 	return append([]string(nil), g.gitAuth...)
 }
 
-// Pull returns a copy of pull request number n: its state, title and body.
+// Pull returns pull request number n's state, title and body.
 func (g *GitHub) Pull(n int) (state, title, body string, ok bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -204,6 +204,18 @@ func (g *GitHub) Pull(n int) (state, title, body string, ok bool) {
 		}
 	}
 	return "", "", "", false
+}
+
+// Base returns the base branch of pull request number n.
+func (g *GitHub) Base(n int) string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, p := range g.pulls {
+		if p.Number == n {
+			return p.Base.Ref
+		}
+	}
+	return ""
 }
 
 func (g *GitHub) serve(w http.ResponseWriter, r *http.Request) {
@@ -334,6 +346,14 @@ func (g *GitHub) update(w http.ResponseWriter, number string, in map[string]any)
 		}
 		if v, ok := in["body"]; ok {
 			p.Body = str(v)
+		}
+		if v, ok := in["base"]; ok {
+			sha := g.branch(str(v))
+			if sha == "" {
+				g.validation(w, map[string]string{"resource": "PullRequest", "field": "base", "code": "invalid"})
+				return
+			}
+			p.Base = ref{Label: Owner + ":" + str(v), Ref: str(v), SHA: sha}
 		}
 		if v, ok := in["state"]; ok {
 			if s := str(v); s != "open" && s != "closed" {
