@@ -67,8 +67,9 @@ type Options struct {
 	// ConfigFile is an oamfix config to load; "" looks for ConfigFileName
 	// at or above the first path, within the checkout of the base branch.
 	ConfigFile string
-	// Body renders the pull request body from the findings.
-	Body func([]fixers.Finding) (string, error)
+	// Body renders the pull request body from the findings and the config
+	// the run used.
+	Body func([]fixers.Finding, *config.Config) (string, error)
 	// DryRun prints the branch, the commits and the body; nothing is
 	// pushed and the GitHub API is not called.
 	DryRun bool
@@ -250,7 +251,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		}
 		return res, nil
 	}
-	if res.Body, err = o.Body(res.Findings); err != nil {
+	if res.Body, err = o.Body(res.Findings, cfg); err != nil {
 		return nil, fmt.Errorf("rendering the pull request body: %w", err)
 	}
 	res.Body = truncateBody(res.Body)

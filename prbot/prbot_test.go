@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/fixers"
 	"github.com/oamfix/oamfix/prbot"
 	"github.com/oamfix/oamfix/prbot/prbottest"
@@ -67,7 +68,7 @@ var wantRules = []string{"replicas", "probes", "cors", "circuit-breaker", "netwo
 
 // testBody renders a minimal body: one line per finding. (The CLI renders
 // the markdown report; the tests here are about the bot.)
-func testBody(fs []fixers.Finding) (string, error) {
+func testBody(fs []fixers.Finding, _ *config.Config) (string, error) {
 	var b strings.Builder
 	b.WriteString("oamfix report\n\n")
 	for _, f := range fs {

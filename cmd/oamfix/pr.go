@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/fixers"
 	"github.com/oamfix/oamfix/prbot"
 	"github.com/oamfix/oamfix/report"
@@ -122,7 +123,7 @@ func runPR(ctx context.Context, o *prOptions, args []string, stdout, stderr io.W
 
 // prBody renders the pull request body: the findings report in a code
 // block, with how to exempt a fix.
-func prBody(fs []fixers.Finding) (string, error) {
+func prBody(fs []fixers.Finding, _ *config.Config) (string, error) {
 	var b strings.Builder
 	b.WriteString("oamfix fixed the findings marked [fixed] below, one commit per rule; the others need a person.\n" +
 		"Each finding says what was changed and why; lines marked `assumption:` are values to check.\n\n```text\n")
