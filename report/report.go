@@ -1,59 +1,95 @@
-// Package report renders findings: text for terminals, JSON for scripts
-// (and, later, SARIF and markdown). Every format is deterministic.
+// Package report renders findings: text for terminals, JSON for scripts,
+// SARIF 2.1.0 for code-scanning tools and markdown for reviewers (and the
+// PR bot's pull request body). Every format is deterministic: the same
+// findings give the same bytes, with no timestamps and no paths but the
+// ones the findings carry.
 package report
 
 import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 
 	"github.com/oamfix/oamfix/fixers"
 )
 
 // Formats lists the output formats Write knows.
-func Formats() []string { return []string{"text", "json"} }
+func Formats() []string { return []string{"text", "json", "sarif", "markdown"} }
 
 // Known reports whether format is one of Formats.
 func Known(format string) bool {
-	for _, f := range Formats() {
-		if f == format {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(Formats(), format)
 }
 
-// Write prints findings in the chosen format (see Formats).
+// Options carry what some formats use beyond the findings. The zero value
+// is valid: every field has a documented fallback.
+type Options struct {
+	// SARIF configures the sarif format.
+	SARIF SARIFOptions
+	// Markdown configures the markdown format.
+	Markdown MarkdownOptions
+}
+
+// Write prints findings in the chosen format (see Formats) with default
+// options. It sorts fs in place.
 func Write(w io.Writer, format string, fs []fixers.Finding) error {
+	return WriteWith(w, format, fs, Options{})
+}
+
+// WriteWith prints findings in the chosen format (see Formats). It sorts
+// fs in place.
+func WriteWith(w io.Writer, format string, fs []fixers.Finding, opts Options) error {
 	Sort(fs)
 	switch format {
 	case "json":
 		return JSON(w, fs)
-	default:
+	case "sarif":
+		return SARIF(w, fs, opts.SARIF)
+	case "markdown":
+		return Markdown(w, fs, opts.Markdown)
+	case "text":
 		return Text(w, fs)
 	}
+	return fmt.Errorf("unknown format %q (want one of %v)", format, Formats())
 }
 
-// Sort orders findings by file, line, rule and message, so output
-// is deterministic.
+// Sort orders findings by file, document, line, rule and message (then
+// path, column, component and status, so that the order is total), so
+// output is deterministic.
 func Sort(fs []fixers.Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Document != b.Document {
-			return a.Document < b.Document
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Rule != b.Rule {
-			return a.Rule < b.Rule
-		}
+	sort.SliceStable(fs, func(i, j int) bool { return less(fs[i], fs[j]) })
+}
+
+// less is the order of Sort.
+func less(a, b fixers.Finding) bool {
+	switch {
+	case a.File != b.File:
+		return a.File < b.File
+	case a.Document != b.Document:
+		return a.Document < b.Document
+	case a.Line != b.Line:
+		return a.Line < b.Line
+	case a.Rule != b.Rule:
+		return a.Rule < b.Rule
+	case a.Message != b.Message:
 		return a.Message < b.Message
-	})
+	case a.Path != b.Path:
+		return a.Path < b.Path
+	case a.Column != b.Column:
+		return a.Column < b.Column
+	case a.Component != b.Component:
+		return a.Component < b.Component
+	}
+	return a.Status < b.Status
+}
+
+// sorted returns a sorted copy of fs, leaving the caller's slice alone.
+func sorted(fs []fixers.Finding) []fixers.Finding {
+	out := slices.Clone(fs)
+	Sort(out)
+	return out
 }
 
 // Text prints one line per finding (with its assumptions) and a summary line.
@@ -82,11 +118,18 @@ func Text(w io.Writer, fs []fixers.Finding) error {
 	return nil
 }
 
-// jsonReport is the documented, stable JSON output (schema version 1).
+// jsonReport is the documented, stable JSON output (schema version 1; see
+// README.md, "Output formats"). Fields are only ever added to version 1.
 type jsonReport struct {
-	Version  int              `json:"version"`
-	Findings []fixers.Finding `json:"findings"`
-	Summary  jsonSummary      `json:"summary"`
+	Version  int           `json:"version"`
+	Findings []jsonFinding `json:"findings"`
+	Summary  jsonSummary   `json:"summary"`
+}
+
+// jsonFinding is a finding with its fingerprint.
+type jsonFinding struct {
+	fixers.Finding
+	Fingerprint string `json:"fingerprint"`
 }
 
 type jsonSummary struct {
@@ -96,13 +139,12 @@ type jsonSummary struct {
 	Suppressed int `json:"suppressed"`
 }
 
-// JSON prints the documented JSON report (schema version 1).
+// JSON prints the documented JSON report (schema version 1), findings in
+// the order given.
 func JSON(w io.Writer, fs []fixers.Finding) error {
-	rep := jsonReport{Version: 1, Findings: fs}
-	if rep.Findings == nil {
-		rep.Findings = []fixers.Finding{}
-	}
+	rep := jsonReport{Version: 1, Findings: []jsonFinding{}}
 	for _, f := range fs {
+		rep.Findings = append(rep.Findings, jsonFinding{Finding: f, Fingerprint: Fingerprint(f)})
 		rep.Summary.Total++
 		switch f.Status {
 		case fixers.Fixed:

@@ -1,0 +1,291 @@
+package report_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/oamfix/oamfix/config"
+	"github.com/oamfix/oamfix/engine"
+	"github.com/oamfix/oamfix/fixers"
+	"github.com/oamfix/oamfix/kio"
+	"github.com/oamfix/oamfix/report"
+)
+
+var update = flag.Bool("update", os.Getenv("OAMFIX_UPDATE_GOLDEN") == "1", "rewrite golden files (make golden)")
+
+// examplePath is the bundled example as the CLI names it when run from
+// the repository root (oamfix examples/).
+const examplePath = "examples/parking-platform.yaml"
+
+// exampleConfig is the example's own configuration.
+func exampleConfig(t *testing.T) *config.Config {
+	t.Helper()
+	cfg, err := config.Load(filepath.Join("..", "examples", ".oamfix.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// runExample runs every rule over the bundled example, as oamfix --fix
+// (checkOnly false: fixable findings are fixed) or plain oamfix
+// (checkOnly true: everything stays open) would, and returns the findings
+// and the file's original bytes.
+func runExample(t *testing.T, checkOnly bool) ([]fixers.Finding, []byte) {
+	t.Helper()
+	return runFile(t, filepath.Join("..", examplePath), examplePath, exampleConfig(t), checkOnly)
+}
+
+// runFile runs every rule over one file, naming it name in the findings.
+func runFile(t *testing.T, path, name string, cfg *config.Config, checkOnly bool) ([]fixers.Finding, []byte) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := kio.Parse(name, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := engine.Process(f, engine.Options{Config: cfg, Rules: fixers.All(), CheckOnly: checkOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Findings, data
+}
+
+// exampleOptions are the options the CLI passes for the example.
+func exampleOptions(t *testing.T, source []byte) report.Options {
+	return report.Options{
+		SARIF:    report.SARIFOptions{ToolVersion: "dev", Sources: map[string][]byte{examplePath: source}},
+		Markdown: report.MarkdownOptions{Config: exampleConfig(t)},
+	}
+}
+
+// TestGoldenExamples renders the bundled example in every structured
+// format and compares the result with testdata/report/examples.*:
+// json and markdown show the --fix view (fixed and open findings), sarif
+// the check view (every finding open, with fixes for scalar edits).
+func TestGoldenExamples(t *testing.T) {
+	fixView, src := runExample(t, false)
+	checkView, _ := runExample(t, true)
+	opts := exampleOptions(t, src)
+	for _, c := range []struct {
+		format string
+		fs     []fixers.Finding
+		golden string
+	}{
+		{"json", fixView, "examples.json"},
+		{"markdown", fixView, "examples.md"},
+		{"sarif", checkView, "examples.sarif"},
+	} {
+		t.Run(c.format, func(t *testing.T) {
+			var out bytes.Buffer
+			if err := report.WriteWith(&out, c.format, c.fs, opts); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, filepath.Join("..", "testdata", "report", c.golden), out.Bytes())
+		})
+	}
+}
+
+// TestMarkdownListsEveryRule checks that the example's review names every
+// rule that fired, in both views.
+func TestMarkdownListsEveryRule(t *testing.T) {
+	for _, checkOnly := range []bool{false, true} {
+		fs, _ := runExample(t, checkOnly)
+		var out bytes.Buffer
+		if err := report.Markdown(&out, fs, report.MarkdownOptions{Config: exampleConfig(t)}); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fs {
+			if !strings.Contains(out.String(), "#### `"+f.Rule+"`") {
+				t.Errorf("checkOnly=%v: the markdown report has no section for rule %s", checkOnly, f.Rule)
+			}
+		}
+	}
+}
+
+// TestDeterministic renders every format twice, from shuffled copies of
+// the findings: the bytes must be equal, and the caller's slice untouched
+// by the renderers that promise it.
+func TestDeterministic(t *testing.T) {
+	fs, src := runExample(t, false)
+	opts := exampleOptions(t, src)
+	for _, format := range report.Formats() {
+		var first []byte
+		for i := 0; i < 3; i++ {
+			shuffled := append([]fixers.Finding(nil), fs...)
+			rand.New(rand.NewSource(int64(i))).Shuffle(len(shuffled), func(a, b int) { shuffled[a], shuffled[b] = shuffled[b], shuffled[a] })
+			var out bytes.Buffer
+			if err := report.WriteWith(&out, format, shuffled, opts); err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				first = out.Bytes()
+			} else if !bytes.Equal(first, out.Bytes()) {
+				t.Errorf("%s output differs between runs", format)
+			}
+		}
+	}
+	before := append([]fixers.Finding(nil), fs...)
+	var out bytes.Buffer
+	if err := report.Markdown(&out, fs, report.MarkdownOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := report.SARIF(&out, fs, report.SARIFOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range fs {
+		if fs[i].Message != before[i].Message || fs[i].Line != before[i].Line {
+			t.Fatal("Markdown or SARIF reordered the caller's findings")
+		}
+	}
+}
+
+// TestFingerprintIgnoresMovedLines inserts lines at the top of the
+// example: every finding moves down, no fingerprint changes.
+func TestFingerprintIgnoresMovedLines(t *testing.T) {
+	fs, src := runExample(t, true)
+	moved := append([]byte("# a comment\n# and another, unrelated to any finding\n\n"), src...)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "app.yaml")
+	if err := os.WriteFile(path, moved, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := runFile(t, path, examplePath, exampleConfig(t), true)
+	if len(after) != len(fs) {
+		t.Fatalf("%d findings before, %d after", len(fs), len(after))
+	}
+	want := map[string]int{}
+	for _, f := range fs {
+		want[report.Fingerprint(f)]++
+	}
+	for _, f := range after {
+		fp := report.Fingerprint(f)
+		if want[fp] == 0 {
+			t.Errorf("fingerprint of %q changed when lines moved", f.Message)
+		}
+		want[fp]--
+	}
+
+	f := fs[0]
+	base := report.Fingerprint(f)
+	f.Line, f.Column = f.Line+10, f.Column+2
+	if report.Fingerprint(f) != base {
+		t.Error("the fingerprint depends on the line or column")
+	}
+	f.Message = strings.Replace(f.Message, "2", "3", 1)
+	if report.Fingerprint(f) != base {
+		t.Error("the fingerprint depends on the numbers in the message")
+	}
+	for _, change := range []func(*fixers.Finding){
+		func(f *fixers.Finding) { f.Rule = "other" },
+		func(f *fixers.Finding) { f.File = "other.yaml" },
+		func(f *fixers.Finding) { f.Document++ },
+		func(f *fixers.Finding) { f.Resource.Name = "other" },
+		func(f *fixers.Finding) { f.Path += ".x" },
+		func(f *fixers.Finding) { f.Message = "another problem" },
+	} {
+		g := fs[0]
+		change(&g)
+		if report.Fingerprint(g) == base {
+			t.Errorf("the fingerprint ignores a change that makes another finding: %+v", g)
+		}
+	}
+}
+
+// TestJSONSchema checks the documented fields of the JSON report.
+func TestJSONSchema(t *testing.T) {
+	fs, _ := runExample(t, false)
+	var out bytes.Buffer
+	if err := report.Write(&out, "json", fs); err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Version  int
+		Findings []map[string]any
+		Summary  map[string]int
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Version != 1 || len(rep.Findings) != len(fs) || rep.Summary["total"] != len(fs) {
+		t.Fatalf("version %d, %d findings, summary %v", rep.Version, len(rep.Findings), rep.Summary)
+	}
+	for _, f := range rep.Findings {
+		for _, key := range []string{"rule", "severity", "status", "message", "file", "line", "column", "document", "resource", "fingerprint"} {
+			if _, ok := f[key]; !ok {
+				t.Errorf("finding %v has no %q", f["message"], key)
+			}
+		}
+		if fp, _ := f["fingerprint"].(string); len(fp) != 32 {
+			t.Errorf("fingerprint %q is not 32 hex digits", fp)
+		}
+	}
+}
+
+// TestApprovalStatus covers the three verdicts of the markdown report.
+func TestApprovalStatus(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		fs   []fixers.Finding
+		want string
+	}{
+		{"open high", []fixers.Finding{{Rule: "probes", Severity: fixers.High, Status: fixers.Open}, {Rule: "storage", Severity: fixers.Medium, Status: fixers.Open}}, "❌ **NOT APPROVED**: 1 high finding remains open."},
+		{"only medium and low open", []fixers.Finding{{Rule: "probes", Severity: fixers.High, Status: fixers.Fixed}, {Rule: "storage", Severity: fixers.Medium, Status: fixers.Open}, {Rule: "spot-instances", Severity: fixers.Low, Status: fixers.Open}}, "⚠️ **APPROVED WITH CONDITIONS**: no critical or high findings are open; 1 medium and 1 low findings remain open."},
+		{"fixed, suppressed and info", []fixers.Finding{{Rule: "backup", Severity: fixers.Critical, Status: fixers.Suppressed}, {Rule: "staging", Severity: fixers.Info, Status: fixers.Open}, {Rule: "cors", Severity: fixers.High, Status: fixers.Fixed}}, "✅ **APPROVED**"},
+		{"nothing", nil, "✅ **APPROVED**"},
+	} {
+		var out bytes.Buffer
+		if err := report.Markdown(&out, c.fs, report.MarkdownOptions{Title: "T"}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), c.want) {
+			t.Errorf("%s: want %q in\n%s", c.name, c.want, out.String())
+		}
+	}
+}
+
+// TestWriteUnknownFormat keeps Write honest about what it knows.
+func TestWriteUnknownFormat(t *testing.T) {
+	if report.Known("xml") {
+		t.Fatal("xml is not a format")
+	}
+	if err := report.Write(&bytes.Buffer{}, "xml", nil); err == nil {
+		t.Fatal("Write accepted an unknown format")
+	}
+	for _, f := range []string{"text", "json", "sarif", "markdown"} {
+		if !report.Known(f) {
+			t.Errorf("%s is not Known", f)
+		}
+	}
+}
+
+// golden compares got with a golden file, or rewrites it under -update.
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run make golden to create it, then read the diff)", err)
+	}
+	if !bytes.Equal(got, want) {
+		d, _ := kio.UnifiedDiff(path, want, got)
+		t.Errorf("%s differs from the golden file (want -, got +):\n%s", path, strings.TrimSpace(d))
+	}
+}
