@@ -487,7 +487,7 @@ func TestTokenIsRedacted(t *testing.T) {
 	}
 
 	// GitHub's error body echoes the token.
-	gh.EchoTokenOnCreate = true
+	gh.EchoTokenOnCreate()
 	_, stdout, stderr, err := run(t, repo, gh)
 	check("API error echoing the token", stdout, stderr, err, true)
 	if prbot.IsUsage(err) || !strings.Contains(err.Error(), "422") {

@@ -101,7 +101,7 @@ func TestPRExitCodes(t *testing.T) {
 
 	// A failure of the GitHub API is exit 1, and the token it echoes is redacted.
 	t.Setenv("GITHUB_TOKEN", prTestToken)
-	gh.EchoTokenOnCreate = true
+	gh.EchoTokenOnCreate()
 	code, stdout, stderr := runCLI(base...)
 	if code != 1 || !strings.Contains(stderr, "422") {
 		t.Errorf("API failure: exit %d\nstderr:\n%s", code, stderr)

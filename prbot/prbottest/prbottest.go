@@ -138,9 +138,15 @@ type GitHub struct {
 	pulls    []*pull
 	requests []Request
 	gitAuth  []string
-	// EchoTokenOnCreate makes POST answer 422 with a message that quotes
-	// the request's Authorization header, as a careless proxy might.
-	EchoTokenOnCreate bool
+	echo     bool
+}
+
+// EchoTokenOnCreate makes POST answer 422 with a message that quotes the
+// request's Authorization header, as a careless proxy might.
+func (g *GitHub) EchoTokenOnCreate() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.echo = true
 }
 
 // pull is a stored pull request in GitHub's JSON shape.
@@ -288,7 +294,7 @@ func (g *GitHub) list(w http.ResponseWriter, r *http.Request) {
 }
 
 func (g *GitHub) create(w http.ResponseWriter, r *http.Request, in map[string]any) {
-	if g.EchoTokenOnCreate {
+	if g.echo {
 		g.fail(w, http.StatusUnprocessableEntity, "Validation Failed: rejected header Authorization: "+r.Header.Get("Authorization"))
 		return
 	}
