@@ -104,7 +104,7 @@ func runPR(ctx context.Context, o *prOptions, args []string, stdout, stderr io.W
 		Token:      os.Getenv("GITHUB_TOKEN"),
 		Rules:      rules,
 		ConfigFile: o.configPath,
-		Body:       prBody,
+		Body:       prBody(rules),
 		DryRun:     o.dryRun,
 		CloseStale: o.closeStale,
 		Stdout:     stdout,
@@ -121,18 +121,18 @@ func runPR(ctx context.Context, o *prOptions, args []string, stdout, stderr io.W
 	return nil
 }
 
-// prBody renders the pull request body: the findings report in a code
-// block, with how to exempt a fix.
-func prBody(fs []fixers.Finding, _ *config.Config) (string, error) {
-	var b strings.Builder
-	b.WriteString("oamfix fixed the findings marked [fixed] below, one commit per rule; the others need a person.\n" +
-		"Each finding says what was changed and why; lines marked `assumption:` are values to check.\n\n```text\n")
-	if err := report.Write(&b, "text", fs); err != nil {
-		return "", err
+// prBody renders the pull request body: a note on the branch, then the
+// markdown review report (every fix with its rationale, what remains, and
+// how to exempt a finding), with the capacity model of the run's config.
+func prBody(rules []*fixers.Rule) func([]fixers.Finding, *config.Config) (string, error) {
+	return func(fs []fixers.Finding, cfg *config.Config) (string, error) {
+		var b strings.Builder
+		b.WriteString("_Opened by `oamfix pr`, one commit per rule. Check the assumptions below. " +
+			"To drop a fix, exempt its finding on the base branch (see the end): the next run rebuilds " +
+			"this branch from the base branch, so commits pushed here are overwritten._\n\n")
+		if err := report.Markdown(&b, fs, report.MarkdownOptions{Config: cfg, Rules: rules}); err != nil {
+			return "", err
+		}
+		return b.String(), nil
 	}
-	b.WriteString("```\n\n" +
-		"To exempt a fix, keep the finding out of future runs and drop it from this pull request:\n\n" +
-		"- a whole Application: `metadata.annotations: {oamfix.dev/skip: \"probes,cors\"}` (or `all`);\n" +
-		"- a component or trait: a comment `# oamfix:ignore RULE -- reason` on its line or just above it.\n")
-	return b.String(), nil
 }

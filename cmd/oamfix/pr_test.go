@@ -53,7 +53,7 @@ func TestPROpensPullRequestWithReport(t *testing.T) {
 	if !ok || state != "open" || title != prbot.Title {
 		t.Fatalf("pull request #1: %q %q (exists %v)", state, title, ok)
 	}
-	// The body is the report: every rule that fired, and how to exempt a fix.
+	// The body is the markdown report: every rule that fired, and how to exempt a fix.
 	for _, id := range []string{"replicas", "probes", "cors", "circuit-breaker", "network-policy", "staging"} {
 		if !strings.Contains(body, id) {
 			t.Errorf("the body does not mention rule %s", id)
@@ -61,6 +61,9 @@ func TestPROpensPullRequestWithReport(t *testing.T) {
 		if !strings.Contains(stdout, prbot.CommitSubject(id)) {
 			t.Errorf("no commit %q in:\n%s", prbot.CommitSubject(id), stdout)
 		}
+	}
+	if !strings.Contains(body, "## What oamfix fixed") || !strings.Contains(body, "## Scaling arithmetic") {
+		t.Errorf("the body is not the markdown review report:\n%s", body)
 	}
 	if !strings.Contains(body, "oamfix.dev/skip") || !strings.Contains(body, "oamfix:ignore") {
 		t.Errorf("the body does not say how to exempt a fix:\n%s", body)
