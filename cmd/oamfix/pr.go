@@ -91,8 +91,12 @@ func runPR(ctx context.Context, o *prOptions, args []string, stdout, stderr io.W
 		fmt.Fprintf(stderr, "oamfix pr: %v\n", err)
 		return &exitError{exitBadInput}
 	}
+	// Interrupted, the run stops its git commands and removes its worktree.
+	// A closed stdout (oamfix pr --dry-run | head) must not kill the process
+	// before that cleanup: with SIGPIPE ignored, writes just fail.
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	signal.Ignore(syscall.SIGPIPE)
 	_, err = prbot.Run(ctx, prbot.Options{
 		Dir:        o.dir,
 		Paths:      args,
