@@ -52,6 +52,12 @@ func typeMatchesFold(patterns []string, typ string) bool {
 		return false
 	}
 	for _, p := range patterns {
+		if !strings.ContainsAny(p, "*?[\\") {
+			if p == t {
+				return true
+			}
+			continue
+		}
 		if ok, _ := path.Match(p, t); ok {
 			return true
 		}

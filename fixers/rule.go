@@ -128,21 +128,22 @@ func Run(root *yaml.Node, loc Location, cfg *config.Config, rules []*Rule, check
 			err = fmt.Errorf("%s: document %d: internal error in rule: %v", loc.File, loc.Document, r)
 		}
 	}()
+	app := oam.Load(root)
 	for _, r := range rules {
 		mode := cfg.Mode(r.ID)
-		if mode == config.ModeOff {
+		if mode == config.ModeOff || r.Run == nil {
 			continue
 		}
 		if checkOnly {
 			mode = config.ModeCheck
 		}
-		if r.Run == nil {
-			continue
-		}
-		p := &Pass{Rule: r, App: oam.Load(root), Config: cfg, Mode: mode, loc: loc}
+		p := &Pass{Rule: r, App: app, Config: cfg, Mode: mode, loc: loc}
 		r.Run(p)
 		findings = append(findings, p.findings...)
-		changed = changed || p.changed
+		if p.changed {
+			changed = true
+			app = oam.Load(root) // the next rule sees this rule's edits
+		}
 	}
 	return findings, changed, nil
 }

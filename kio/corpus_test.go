@@ -248,7 +248,9 @@ func countComments(f *File) int {
 	n := 0
 	for _, d := range f.Docs {
 		if d.root != nil {
-			n += len(comments(d.root))
+			for _, c := range comments(d.root) {
+				n += c
+			}
 		}
 	}
 	return n

@@ -148,9 +148,6 @@ func (d *Document) project() ([]string, error) {
 	if n0 == n1 {
 		return nil, nil
 	}
-	if err := d.checkEmitted(n1); err != nil {
-		return nil, err
-	}
 	if d.anchors {
 		if err := d.checkAnchors(); err != nil {
 			return nil, err
@@ -163,6 +160,9 @@ func (d *Document) project() ([]string, error) {
 		return nil, err
 	}
 	if err := d.verify(lines, n1); err != nil {
+		if emitErr := d.checkEmitted(n1); emitErr != nil {
+			return nil, emitErr // kyaml's own rendering is the culprit
+		}
 		return nil, err
 	}
 	return lines, nil
@@ -260,6 +260,9 @@ func (p *projection) align() {
 	p.mapped = make([]bool, len(p.orig))
 	p.body = blockBodies(p.doc.snapshot, p.orig)
 
+	if p.alignVerbatim() {
+		return
+	}
 	// Structure first: a line holding the same node in both trees is the
 	// same line, whatever its indentation. Then exact text inside the gaps
 	// (comments, blank lines, block scalar bodies), then trimmed text.
@@ -270,6 +273,41 @@ func (p *projection) align() {
 	if p.unmappedContent() {
 		p.alignLoosely()
 	}
+}
+
+// alignVerbatim handles the common case cheaply: the original is kyaml's
+// rendering plus blank lines (and trailing spaces or CRLF). Then the
+// non-blank lines pair up in order.
+func (p *projection) alignVerbatim() bool {
+	o := 0
+	for n, l := range p.n0 {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		for o < len(p.orig) && strings.TrimSpace(p.orig[o]) == "" {
+			o++
+		}
+		if o == len(p.orig) || key(p.orig[o]) != key(l) {
+			for i := range p.m {
+				p.m[i] = -1
+			}
+			clear(p.mapped)
+			return false
+		}
+		p.m[n] = o
+		p.mapped[o] = true
+		o++
+	}
+	for ; o < len(p.orig); o++ {
+		if strings.TrimSpace(p.orig[o]) != "" {
+			for i := range p.m {
+				p.m[i] = -1
+			}
+			clear(p.mapped)
+			return false
+		}
+	}
+	return true
 }
 
 // blankKeyed keys each line; a blank line is keyed by the nearest non-blank

@@ -2,8 +2,8 @@ package kio
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
-	"sort"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -21,8 +21,8 @@ func (d *Document) checkEmitted(n1 string) error {
 }
 
 // verify parses the projected lines and checks that they hold exactly the
-// edited document: strictly (kyaml renders them as n1) or, failing that,
-// the same data and the same comments.
+// edited data, with the same comments (or, where yaml.v3 attaches a comment
+// to another node, that kyaml renders them exactly as n1).
 func (d *Document) verify(lines []string, n1 string) error {
 	var b strings.Builder
 	for _, l := range lines {
@@ -36,21 +36,49 @@ func (d *Document) verify(lines []string, n1 string) error {
 	if dup := findDuplicateKey(&parsed); dup != nil {
 		return d.refuse(d.Line(dup.Line), fmt.Sprintf("the projected text repeats the key %q", dup.Value))
 	}
-	want, err := decodeData(d.root)
-	if err != nil {
-		return d.refuse(0, "cannot decode the edited document: "+err.Error())
+	if !sameData(&parsed, d.root) {
+		// Equal data can be spelled differently (0x10 and 16): decode to be sure.
+		want, err := decodeData(d.root)
+		if err != nil {
+			return d.refuse(0, "cannot decode the edited document: "+err.Error())
+		}
+		got, err := decodeData(&parsed)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			return d.refuse(0, "the projected text does not hold the edited data")
+		}
 	}
-	got, err := decodeData(&parsed)
-	if err != nil || !reflect.DeepEqual(got, want) {
-		return d.refuse(0, "the projected text does not hold the edited data")
-	}
-	if rendered, err := encode(&parsed, d.SeqIndent); err == nil && rendered == n1 {
-		return nil
-	}
-	if a, b := comments(&parsed), comments(d.root); !reflect.DeepEqual(a, b) {
-		return d.refuse(0, "the projected text would lose or change a comment")
+	if a, b := comments(&parsed), comments(d.root); !maps.Equal(a, b) {
+		if rendered, err := encode(&parsed, d.SeqIndent); err != nil || rendered != n1 {
+			return d.refuse(0, "the projected text would lose or change a comment")
+		}
 	}
 	return nil
+}
+
+// sameData reports whether two node trees hold the same data, spelled the
+// same way: kinds, resolved tags, scalar values, keys in order and aliases.
+func sameData(a, b *yaml.Node) bool {
+	if a.Kind == yaml.DocumentNode && b.Kind == yaml.DocumentNode {
+		return len(a.Content) == len(b.Content) && (len(a.Content) == 0 || sameData(a.Content[0], b.Content[0]))
+	}
+	if a.Kind != b.Kind {
+		return false
+	}
+	switch a.Kind {
+	case yaml.ScalarNode:
+		return a.Value == b.Value && a.ShortTag() == b.ShortTag()
+	case yaml.AliasNode:
+		return a.Value == b.Value
+	}
+	if len(a.Content) != len(b.Content) {
+		return false
+	}
+	for i := range a.Content {
+		if !sameData(a.Content[i], b.Content[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // decodeData decodes a node tree into plain Go values.
@@ -60,19 +88,21 @@ func decodeData(n *yaml.Node) (any, error) {
 	return v, err
 }
 
-// comments returns the sorted multiset of comment lines in a tree.
-func comments(n *yaml.Node) []string {
-	var out []string
+// comments returns the multiset of comment lines in a tree.
+func comments(n *yaml.Node) map[string]int {
+	out := map[string]int{}
 	var walk func(n *yaml.Node)
 	walk = func(n *yaml.Node) {
 		if n == nil {
 			return
 		}
-		for _, c := range []string{n.HeadComment, n.LineComment, n.FootComment} {
-			for _, l := range strings.Split(c, "\n") {
-				if l = strings.TrimSpace(l); l != "" {
-					out = append(out, l)
+		for _, c := range [3]string{n.HeadComment, n.LineComment, n.FootComment} {
+			for c != "" {
+				line, rest, _ := strings.Cut(c, "\n")
+				if line = strings.TrimSpace(line); line != "" {
+					out[line]++
 				}
+				c = rest
 			}
 		}
 		if n.Kind == yaml.AliasNode {
@@ -83,7 +113,6 @@ func comments(n *yaml.Node) []string {
 		}
 	}
 	walk(n)
-	sort.Strings(out)
 	return out
 }
 

@@ -2,6 +2,7 @@ package oam
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -117,14 +118,30 @@ func SetString(n *yaml.Node, v string) {
 	}
 }
 
+// yaml11Literals are plain words YAML 1.1 reads as booleans or null.
+var yaml11Literals = map[string]bool{
+	"y": true, "Y": true, "yes": true, "Yes": true, "YES": true, "n": true, "N": true, "no": true, "No": true, "NO": true,
+	"true": true, "True": true, "TRUE": true, "false": true, "False": true, "FALSE": true,
+	"on": true, "On": true, "ON": true, "off": true, "Off": true, "OFF": true,
+	"null": true, "Null": true, "NULL": true, "~": true,
+}
+
+// yaml11Number matches YAML 1.1 integers and floats (binary, octal, hex,
+// underscores, sexagesimal, leading-dot floats).
+var yaml11Number = regexp.MustCompile(`^[-+]?(0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(:[0-5]?[0-9])*(\.[0-9_]*)?([eE][-+]?[0-9]+)?|\.[0-9_]+([eE][-+]?[0-9]+)?|\.(inf|Inf|INF|nan|NaN|NAN))$`)
+
 // needsQuotes reports whether a plain scalar with this text would read as
 // something other than a string (in YAML 1.2 or 1.1), or is not valid plain.
 func needsQuotes(s string) bool {
-	if s == "" {
+	if s == "" || yaml11Literals[s] {
 		return true
 	}
 	probe := &yaml.Node{Kind: yaml.ScalarNode, Value: s}
-	if probe.ShortTag() != "!!str" || yaml.IsYaml1_1NonString(probe) {
+	if probe.ShortTag() != "!!str" {
+		return true
+	}
+	// YAML 1.1 numbers yaml.v3 reads as strings: 0755, 1_000, 1:30, .5
+	if yaml11Number.MatchString(s) {
 		return true
 	}
 	if strings.ContainsAny(s[:1], "*&!|>'\"%@`#,[]{}-?: ") || strings.Contains(s, ": ") || strings.Contains(s, " #") || strings.HasSuffix(s, ":") || strings.HasSuffix(s, " ") {

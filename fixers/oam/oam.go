@@ -250,6 +250,9 @@ var ignoreComment = regexp.MustCompile(`oamfix:ignore\s+([A-Za-z0-9_,\-\s*]+?)(?
 func ignores(item *yaml.Node) map[string]string {
 	out := map[string]string{}
 	scan := func(c string) {
+		if !strings.Contains(c, "oamfix:ignore") {
+			return
+		}
 		for _, line := range strings.Split(c, "\n") {
 			m := ignoreComment.FindStringSubmatch(line)
 			if m == nil {
