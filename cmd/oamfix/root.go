@@ -102,6 +102,8 @@ type fileOutcome struct {
 	findings []fixers.Finding
 	diff     string
 	stream   []byte
+	// source is the file as read, kept for SARIF fixes.
+	source []byte
 	err      error
 	// skipped explains a file passed over without an error.
 	skipped string
@@ -160,12 +162,16 @@ func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.W
 		findingsOut = stderr
 	}
 	var all []fixers.Finding
+	sources := map[string][]byte{}
 	for _, oc := range outcomes {
 		if oc.skipped != "" {
 			fmt.Fprintf(stderr, "oamfix: warning: %s\n", oc.skipped)
 			continue
 		}
 		all = append(all, oc.findings...)
+		if oc.source != nil && len(oc.findings) > 0 {
+			sources[oc.findings[0].File] = oc.source
+		}
 		if oc.err != nil {
 			fmt.Fprintf(stderr, "oamfix: error: %v\n", oc.err)
 			code = exitBadInput
@@ -174,7 +180,11 @@ func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.W
 		io.WriteString(stdout, oc.diff)
 		stdout.Write(oc.stream)
 	}
-	if err := report.Write(findingsOut, o.format, all); err != nil {
+	ropts := report.Options{
+		SARIF:    report.SARIFOptions{ToolVersion: versionString(), Sources: sources},
+		Markdown: report.MarkdownOptions{Config: cfg},
+	}
+	if err := report.WriteWith(findingsOut, o.format, all, ropts); err != nil {
 		fmt.Fprintf(stderr, "oamfix: error: %v\n", err)
 		return &exitError{exitBadInput}
 	}
@@ -288,6 +298,9 @@ func processOne(path string, o *rootOptions, opts engine.Options, stdin io.Reade
 		return fileOutcome{err: err}
 	}
 	oc := fileOutcome{findings: res.Findings}
+	if o.format == "sarif" {
+		oc.source = res.Before
+	}
 	if !o.fix {
 		// Nothing is written: fixes shown by --diff still remain to be made.
 		reopen(oc.findings)

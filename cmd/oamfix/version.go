@@ -18,12 +18,17 @@ func newVersionCommand(stdout io.Writer) *cobra.Command {
 		Example: "  oamfix version",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			v := version
-			if info, ok := debug.ReadBuildInfo(); ok && v == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
-				v = info.Main.Version
-			}
-			_, err := fmt.Fprintf(stdout, "oamfix %s\n", v)
+			_, err := fmt.Fprintf(stdout, "oamfix %s\n", versionString())
 			return err
 		},
 	}
+}
+
+// versionString is the build's version: set by -ldflags, else the module
+// version go install recorded, else "dev".
+func versionString() string {
+	if info, ok := debug.ReadBuildInfo(); ok && version == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return version
 }
