@@ -104,7 +104,7 @@ type fileOutcome struct {
 	stream   []byte
 	// source is the file as read, kept for SARIF fixes.
 	source []byte
-	err      error
+	err    error
 	// skipped explains a file passed over without an error.
 	skipped string
 }
