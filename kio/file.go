@@ -234,6 +234,11 @@ func (d *Document) parse() error {
 	d.root = &doc
 	d.Node = yaml.NewRNode(&doc)
 	d.anchors = hasAnchors(&doc)
+	if d.anchors {
+		if n := expandedSize(&doc, map[*yaml.Node]int{}); n > maxExpandedNodes {
+			return &ParseError{d.file.Path, d.StartLine, fmt.Sprintf("aliases expand to over %d nodes (an alias bomb?); not processing it", maxExpandedNodes), true}
+		}
+	}
 	d.SeqIndent, d.IndentWidth, d.DashPad, d.ScalarDashPad, d.seqOffset = deriveStyle(d.file.lines[d.first:d.end])
 	return nil
 }
@@ -297,6 +302,32 @@ func findDuplicateKey(n *yaml.Node) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+// maxExpandedNodes bounds how large a document may become once its aliases
+// are expanded (a "billion laughs" document stays small on disk only).
+const maxExpandedNodes = 1_000_000
+
+// expandedSize counts the nodes of a tree with every alias expanded,
+// memoized per node and saturating just above the limit.
+func expandedSize(n *yaml.Node, memo map[*yaml.Node]int) int {
+	if v, ok := memo[n]; ok {
+		return v
+	}
+	memo[n] = maxExpandedNodes + 1 // a cycle counts as too large
+	size := 1
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		size = expandedSize(n.Alias, memo)
+	}
+	for _, c := range n.Content {
+		size += expandedSize(c, memo)
+		if size > maxExpandedNodes {
+			size = maxExpandedNodes + 1
+			break
+		}
+	}
+	memo[n] = size
+	return size
 }
 
 // hasAnchors reports whether any node in the tree defines an anchor.

@@ -79,7 +79,7 @@ var badCases = []badCase{
 	}, []string{"--rules", "probes"}, "anchored node &props"},
 	{"alias-bomb", func(t *testing.T, dir string) string {
 		return writeFile(t, filepath.Join(dir, "bad.yaml"), aliasBomb, 0o644)
-	}, nil, "refusing to write fixes"},
+	}, nil, "alias bomb"},
 	{"over-size-limit", func(t *testing.T, dir string) string {
 		return writeFile(t, filepath.Join(dir, "bad.yaml"), needsFixes+strings.Repeat("# padding\n", 2000), 0o644)
 	}, []string{"--max-file-size", "10000"}, "over the 10000-byte limit (raise it with --max-file-size)"},

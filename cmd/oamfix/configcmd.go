@@ -9,8 +9,9 @@ import (
 
 func newConfigCommand(stdout io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "config",
-		Short: "Work with oamfix configuration",
+		Use:     "config",
+		Short:   "Work with oamfix configuration",
+		Example: "  oamfix config default > .oamfix.yaml",
 	}
 	cmd.AddCommand(&cobra.Command{
 		Use:     "default",
