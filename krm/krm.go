@@ -130,6 +130,12 @@ func Process(rl *framework.ResourceList, opts Options) error {
 			continue
 		}
 		path, _ := fileOf(item)
+		if escapes(path) {
+			// Containment: the orchestrator writes items back to their
+			// path; oamfix never edits one that would land outside the package.
+			rl.Results = append(rl.Results, errorResult(item, fmt.Errorf("path annotation %q is absolute or leaves the package (..); refusing to edit this item", path)))
+			continue
+		}
 		loc := fixers.Location{File: path, Document: i}
 		fs, _, err := fixers.Run(item.YNode(), loc, set.Config, rules, checkOnly)
 		if err != nil {
@@ -169,6 +175,21 @@ func Process(rl *framework.ResourceList, opts Options) error {
 		return rl.Results
 	}
 	return nil
+}
+
+// escapes reports whether a path annotation is absolute or climbs out of
+// the package with "..".
+func escapes(path string) bool {
+	path = strings.ReplaceAll(path, "\\", "/")
+	if strings.HasPrefix(path, "/") || len(path) > 1 && path[1] == ':' {
+		return true
+	}
+	for _, part := range strings.Split(path, "/") {
+		if part == ".." {
+			return true
+		}
+	}
+	return false
 }
 
 // fileOf returns an item's path and index annotations (internal form

@@ -550,3 +550,38 @@ func TestIsResourceList(t *testing.T) {
 		t.Errorf("plain YAML: err %v, output %q; want ErrNotResourceList and no output", err, out.String())
 	}
 }
+
+// TestContainment: an Application whose path annotation is absolute or
+// leaves the package is not edited and gets an error result.
+func TestContainment(t *testing.T) {
+	for _, path := range []string{"../outside/app.yaml", "/etc/app.yaml", "apps/../../app.yaml"} {
+		in := `apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+  - apiVersion: core.oam.dev/v1beta1
+    kind: Application
+    metadata:
+      name: shop
+      annotations:
+        internal.config.kubernetes.io/path: "` + path + `"
+    spec:
+      components:
+        - name: api
+          type: webservice
+          properties:
+            image: nginx
+            ports: [{port: 8080, expose: true}]
+`
+		var out bytes.Buffer
+		err := Run(strings.NewReader(in), &out, Options{Rules: "all"})
+		if err == nil {
+			t.Errorf("%s: no error", path)
+		}
+		if strings.Contains(out.String(), "circuit-breaker") && strings.Contains(out.String(), "type: circuit-breaker") {
+			t.Errorf("%s: the item was edited", path)
+		}
+		if !strings.Contains(out.String(), "leaves the package") {
+			t.Errorf("%s: no containment result:\n%s", path, out.String())
+		}
+	}
+}
