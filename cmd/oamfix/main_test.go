@@ -260,3 +260,40 @@ func TestConfigDefaultParses(t *testing.T) {
 		t.Fatalf("the printed default config is rejected: %s", errOut)
 	}
 }
+
+// TestCorpusFixTwiceThroughCLI: oamfix --fix over a temp copy of the corpus,
+// twice: the second run writes nothing, and no file fails to re-parse.
+func TestCorpusFixTwiceThroughCLI(t *testing.T) {
+	dir := copyTree(t, testenv.Shared(t, "corpus"))
+	cfg := writeFile(t, filepath.Join(t.TempDir(), "oamfix.yaml"), "apiVersion: oamfix.dev/v1alpha1\nkind: OAMFixConfig\nspec:\n  cors:\n    allowedOrigins: [https://app.example.com]\n", 0o644)
+	before := snapshot(t, dir)
+	code, _, errOut := oamfix(t, "", "--fix", "--config", cfg, dir)
+	if code == exitBadInput && strings.Count(errOut, "oamfix: error:") > 1 {
+		t.Fatalf("first run: more than the one known unparseable file failed:\n%s", errOut)
+	}
+	first := snapshot(t, dir)
+	changed := 0
+	for p := range before {
+		if first[p] != before[p] {
+			changed++
+		}
+	}
+	oamfix(t, "", "--fix", "--config", cfg, dir)
+	second := snapshot(t, dir)
+	for p := range first {
+		if second[p] != first[p] {
+			t.Errorf("%s: the second --fix changed the file again", p)
+		}
+	}
+	t.Logf("corpus through the CLI: %d files, %d fixed by the first run, 0 changed by the second", len(before), changed)
+	if changed == 0 {
+		t.Fatal("the first run fixed nothing")
+	}
+}
+
+func TestDefsCommand(t *testing.T) {
+	code, out, _ := oamfix(t, "", "defs")
+	if code != 0 || strings.Count(out, "kind: TraitDefinition") != 2 || !strings.Contains(out, "name: circuit-breaker") || !strings.Contains(out, "name: network-policy") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
