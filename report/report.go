@@ -94,9 +94,38 @@ func sorted(fs []fixers.Finding) []fixers.Finding {
 
 // Text prints one line per finding (with its assumptions) and a summary line.
 func Text(w io.Writer, fs []fixers.Finding) error {
-	counts := map[fixers.Status]int{}
+	t := NewTextWriter(w)
+	if err := t.Write(fs); err != nil {
+		return err
+	}
+	return t.Close()
+}
+
+// TextWriter prints findings in the text format as they come, a batch
+// (one file's findings, say) at a time, then a summary line on Close. It
+// keeps only counts, so memory stays flat however many files a run has.
+type TextWriter struct {
+	w      io.Writer
+	counts map[fixers.Status]int
+	total  int
+	err    error
+}
+
+// NewTextWriter returns a TextWriter printing to w.
+func NewTextWriter(w io.Writer) *TextWriter {
+	return &TextWriter{w: w, counts: map[fixers.Status]int{}}
+}
+
+// Write sorts a batch of findings and prints them. After a write error it
+// does nothing and Close returns that error.
+func (t *TextWriter) Write(fs []fixers.Finding) error {
+	Sort(fs)
 	for _, f := range fs {
-		counts[f.Status]++
+		if t.err != nil {
+			return t.err
+		}
+		t.counts[f.Status]++
+		t.total++
 		status := ""
 		switch f.Status {
 		case fixers.Fixed:
@@ -104,18 +133,23 @@ func Text(w io.Writer, fs []fixers.Finding) error {
 		case fixers.Suppressed:
 			status = " [suppressed: " + f.SuppressedBy + "]"
 		}
-		if _, err := fmt.Fprintf(w, "%s:%d:%d: %s [%s] %s%s\n", f.File, f.Line, f.Column, f.Severity, f.Rule, f.Message, status); err != nil {
-			return err
-		}
+		_, t.err = fmt.Fprintf(t.w, "%s:%d:%d: %s [%s] %s%s\n", f.File, f.Line, f.Column, f.Severity, f.Rule, f.Message, status)
 		for _, a := range f.Assumptions {
-			fmt.Fprintf(w, "    assumption: %s\n", a)
+			if t.err == nil {
+				_, t.err = fmt.Fprintf(t.w, "    assumption: %s\n", a)
+			}
 		}
 	}
-	if len(fs) > 0 {
-		_, err := fmt.Fprintf(w, "%d findings: %d fixed, %d open, %d suppressed\n", len(fs), counts[fixers.Fixed], counts[fixers.Open], counts[fixers.Suppressed])
-		return err
+	return t.err
+}
+
+// Close prints the summary line (when there were findings).
+func (t *TextWriter) Close() error {
+	if t.err != nil || t.total == 0 {
+		return t.err
 	}
-	return nil
+	_, err := fmt.Fprintf(t.w, "%d findings: %d fixed, %d open, %d suppressed\n", t.total, t.counts[fixers.Fixed], t.counts[fixers.Open], t.counts[fixers.Suppressed])
+	return err
 }
 
 // jsonReport is the documented, stable JSON output (schema version 1; see

@@ -153,42 +153,58 @@ func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.W
 		}
 		opts.Definitions = defs
 	}
-	outcomes := processAll(paths, o, opts, stdin, newProgress(stderr, len(paths)))
-
 	// With --diff or a fixed stream on stdout, findings go to stderr.
 	findingsOut := stdout
 	streamFix := o.fix && len(paths) == 1 && paths[0] == kio.Stdin
 	if o.diff || streamFix {
 		findingsOut = stderr
 	}
+	// Text findings stream file by file, so memory stays flat on big runs;
+	// the document formats (json, sarif, markdown) need every finding first.
+	var text *report.TextWriter
+	if o.format == "text" {
+		text = report.NewTextWriter(findingsOut)
+	}
 	var all []fixers.Finding
 	sources := map[string][]byte{}
-	for _, oc := range outcomes {
+	open := 0
+	processAll(paths, o, opts, stdin, newProgress(stderr, len(paths)), func(oc fileOutcome) {
 		if oc.skipped != "" {
 			fmt.Fprintf(stderr, "oamfix: warning: %s\n", oc.skipped)
-			continue
+			return
 		}
-		all = append(all, oc.findings...)
+		open += remaining(oc.findings)
+		if text != nil {
+			text.Write(oc.findings)
+		} else {
+			all = append(all, oc.findings...)
+		}
 		if oc.source != nil && len(oc.findings) > 0 {
 			sources[oc.findings[0].File] = oc.source
 		}
 		if oc.err != nil {
 			fmt.Fprintf(stderr, "oamfix: error: %v\n", oc.err)
 			code = exitBadInput
-			continue
+			return
 		}
 		io.WriteString(stdout, oc.diff)
 		stdout.Write(oc.stream)
+	})
+	var err2 error
+	if text != nil {
+		err2 = text.Close()
+	} else {
+		ropts := report.Options{
+			SARIF:    report.SARIFOptions{ToolVersion: versionString(), Sources: sources},
+			Markdown: report.MarkdownOptions{Config: cfg},
+		}
+		err2 = report.WriteWith(findingsOut, o.format, all, ropts)
 	}
-	ropts := report.Options{
-		SARIF:    report.SARIFOptions{ToolVersion: versionString(), Sources: sources},
-		Markdown: report.MarkdownOptions{Config: cfg},
-	}
-	if err := report.WriteWith(findingsOut, o.format, all, ropts); err != nil {
-		fmt.Fprintf(stderr, "oamfix: error: %v\n", err)
+	if err2 != nil {
+		fmt.Fprintf(stderr, "oamfix: error: %v\n", err2)
 		return &exitError{exitBadInput}
 	}
-	if code == exitClean && remaining(all) > 0 {
+	if code == exitClean && open > 0 {
 		code = exitFindings
 	}
 	if code != exitClean {
@@ -250,29 +266,50 @@ func remaining(fs []fixers.Finding) int {
 
 // processAll processes files on a bounded worker pool sized to the CPUs.
 // Each worker writes its file as soon as it is fixed (so an interrupted run
-// leaves every file either original or complete); outcomes come back in
-// input order, so output is deterministic.
-func processAll(paths []string, o *rootOptions, opts engine.Options, stdin io.Reader, progress func()) []fileOutcome {
-	out := make([]fileOutcome, len(paths))
+// leaves every file either original or complete). emit gets the outcomes
+// one at a time, in input order, so output is deterministic and an outcome
+// is released as soon as it is printed.
+func processAll(paths []string, o *rootOptions, opts engine.Options, stdin io.Reader, progress func(), emit func(fileOutcome)) {
+	type indexed struct {
+		i  int
+		oc fileOutcome
+	}
 	work := make(chan int)
-	var wg sync.WaitGroup
+	done := make(chan indexed)
 	workers := min(runtime.GOMAXPROCS(0), len(paths))
+	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				out[i] = processOne(paths[i], o, opts, stdin)
-				progress()
+				done <- indexed{i, processOne(paths[i], o, opts, stdin)}
 			}
 		}()
 	}
-	for i := range paths {
-		work <- i
+	go func() {
+		for i := range paths {
+			work <- i
+		}
+		close(work)
+		wg.Wait()
+		close(done)
+	}()
+	pending := map[int]fileOutcome{}
+	next := 0
+	for r := range done {
+		progress()
+		pending[r.i] = r.oc
+		for {
+			oc, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			emit(oc)
+			next++
+		}
 	}
-	close(work)
-	wg.Wait()
-	return out
 }
 
 // processOne reads, fixes, projects, diffs and (with --fix) writes one file.
