@@ -2,7 +2,6 @@ package defs
 
 import (
 	"bytes"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,10 +11,9 @@ import (
 	"cuelang.org/go/cue/cuecontext"
 	cueyaml "cuelang.org/go/encoding/yaml"
 	"github.com/google/go-cmp/cmp"
+	"github.com/oamfix/oamfix/internal/testenv"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/defs")
 
 // renderCase is one rendering of a trait: the properties an Application
 // would give it.
@@ -87,7 +85,7 @@ func TestRenderGolden(t *testing.T) {
 				got.WriteString(render(t, tmpl, c.props))
 			}
 			golden := filepath.Join("..", "testdata", "defs", trait+".golden.yaml")
-			if *update || os.Getenv("OAMFIX_UPDATE_GOLDEN") == "1" {
+			if testenv.UpdateGolden() {
 				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
 					t.Fatal(err)
 				}
@@ -95,7 +93,7 @@ func TestRenderGolden(t *testing.T) {
 			}
 			want, err := os.ReadFile(golden)
 			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
+				t.Fatalf("%v (run make golden to create it)", err)
 			}
 			if diff := cmp.Diff(string(want), got.String()); diff != "" {
 				t.Errorf("%s differs from the rendering (-golden +got; run with -update to accept):\n%s", golden, diff)

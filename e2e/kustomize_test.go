@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/oamfix/oamfix/internal/testenv"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -213,7 +214,7 @@ func TestKustomizeBuildGolden(t *testing.T) {
 	}
 
 	golden := filepath.Join(repoRoot(t), "testdata", "krm", "kustomize-build.golden.yaml")
-	if os.Getenv("OAMFIX_UPDATE_GOLDEN") != "" {
+	if testenv.UpdateGolden() {
 		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -2,20 +2,17 @@ package fixers_test
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/engine"
 	"github.com/oamfix/oamfix/fixers"
+	"github.com/oamfix/oamfix/internal/testenv"
 	"github.com/oamfix/oamfix/kio"
 	"github.com/oamfix/oamfix/report"
 )
-
-var update = flag.Bool("update", os.Getenv("OAMFIX_UPDATE_GOLDEN") == "1", "rewrite golden files (make golden)")
 
 // TestGolden runs every case under testdata/<rule>/<case>/: input.yaml with
 // only that rule enabled (and config.yaml, if present) must produce
@@ -62,9 +59,9 @@ func runGoldenCase(t *testing.T, dir string, rules []*fixers.Rule) {
 	if err := report.Text(&findings, sorted(res.Findings)); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, filepath.Join(dir, "want.yaml"), res.After)
-	golden(t, filepath.Join(dir, "want.diff"), []byte(diff))
-	golden(t, filepath.Join(dir, "want.findings"), findings.Bytes())
+	testenv.Golden(t, filepath.Join(dir, "want.yaml"), res.After)
+	testenv.Golden(t, filepath.Join(dir, "want.diff"), []byte(diff))
+	testenv.Golden(t, filepath.Join(dir, "want.findings"), findings.Bytes())
 
 	again := process(t, name, res.After, cfg, rules)
 	if again.Changed() {
@@ -97,23 +94,4 @@ func process(t *testing.T, name string, data []byte, cfg *config.Config, rules [
 func sorted(fs []fixers.Finding) []fixers.Finding {
 	report.Sort(fs)
 	return fs
-}
-
-// golden compares got with a golden file, or rewrites it under -update.
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run make golden to create it, then read the diff)", err)
-	}
-	if !bytes.Equal(got, want) {
-		d, _ := kio.UnifiedDiff(path, want, got)
-		t.Errorf("%s differs from the golden file (want -, got +):\n%s", path, strings.TrimSpace(d))
-	}
 }

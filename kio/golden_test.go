@@ -2,15 +2,14 @@ package kio
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", os.Getenv("OAMFIX_UPDATE_GOLDEN") == "1", "rewrite golden files (make golden)")
+	"github.com/oamfix/oamfix/internal/testenv"
+)
 
 // TestGoldenWriteback runs the test-only edits (add an annotation, append a
 // trait to every component, change each component type in place) over each
@@ -31,15 +30,15 @@ func TestGoldenWriteback(t *testing.T) {
 			name := "testdata/writeback/" + filepath.Base(dir) + "/input.yaml"
 			out, err := editAll(t, name, input)
 			if err != nil {
-				goldenFile(t, filepath.Join(dir, "want.err"), []byte(err.Error()+"\n"))
+				testenv.Golden(t, filepath.Join(dir, "want.err"), []byte(err.Error()+"\n"))
 				return
 			}
 			diff, err := UnifiedDiff(name, input, out)
 			if err != nil {
 				t.Fatal(err)
 			}
-			goldenFile(t, filepath.Join(dir, "want.yaml"), out)
-			goldenFile(t, filepath.Join(dir, "want.diff"), []byte(diff))
+			testenv.Golden(t, filepath.Join(dir, "want.yaml"), out)
+			testenv.Golden(t, filepath.Join(dir, "want.diff"), []byte(diff))
 			gitApply(t, name, input, diff, out)
 			again, err := editAll(t, name, out)
 			if err != nil || !bytes.Equal(again, out) {
@@ -93,23 +92,5 @@ func gitApply(t *testing.T, name string, input []byte, diff string, out []byte) 
 	}
 	if !bytes.Equal(got, out) {
 		t.Errorf("git apply produced different bytes than oamfix wrote")
-	}
-}
-
-func goldenFile(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run make golden to create it, then read the diff)", err)
-	}
-	if !bytes.Equal(got, want) {
-		d, _ := UnifiedDiff(path, want, got)
-		t.Errorf("%s differs from the golden file:\n%s", path, d)
 	}
 }

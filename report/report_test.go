@@ -3,7 +3,6 @@ package report_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -13,11 +12,10 @@ import (
 	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/engine"
 	"github.com/oamfix/oamfix/fixers"
+	"github.com/oamfix/oamfix/internal/testenv"
 	"github.com/oamfix/oamfix/kio"
 	"github.com/oamfix/oamfix/report"
 )
-
-var update = flag.Bool("update", os.Getenv("OAMFIX_UPDATE_GOLDEN") == "1", "rewrite golden files (make golden)")
 
 // examplePath is the bundled example as the CLI names it when run from
 // the repository root (oamfix examples/).
@@ -90,7 +88,7 @@ func TestGoldenExamples(t *testing.T) {
 			if err := report.WriteWith(&out, c.format, c.fs, opts); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, filepath.Join("..", "testdata", "report", c.golden), out.Bytes())
+			testenv.Golden(t, filepath.Join("..", "testdata", "report", c.golden), out.Bytes())
 		})
 	}
 }
@@ -265,27 +263,5 @@ func TestWriteUnknownFormat(t *testing.T) {
 		if !report.Known(f) {
 			t.Errorf("%s is not Known", f)
 		}
-	}
-}
-
-// golden compares got with a golden file, or rewrites it under -update.
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run make golden to create it, then read the diff)", err)
-	}
-	if !bytes.Equal(got, want) {
-		d, _ := kio.UnifiedDiff(path, want, got)
-		t.Errorf("%s differs from the golden file (want -, got +):\n%s", path, strings.TrimSpace(d))
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oamfix/oamfix/internal/testenv"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -21,7 +22,7 @@ import (
 // (a panic, or Problems without a file, line or message); it logs counts
 // and the first reasons.
 func TestCorpus(t *testing.T) {
-	dir := filepath.Join(sharedDir(t), "corpus")
+	dir := filepath.Join(testenv.SharedDir(t), "corpus")
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("no corpus at %s", dir)
 	}

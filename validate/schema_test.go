@@ -7,6 +7,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/oamfix/oamfix/internal/testenv"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -15,7 +16,7 @@ import (
 // declared properties, nullable and the required list must be the same,
 // and what the checker requires beyond the CRD must really be beyond it.
 func TestSchemaMatchesCRD(t *testing.T) {
-	path := filepath.Join(sharedDir(t), "schemas", "core.oam.dev_applications.yaml")
+	path := filepath.Join(testenv.SharedDir(t), "schemas", "core.oam.dev_applications.yaml")
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Skipf("no CRD: %v", err)
