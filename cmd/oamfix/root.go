@@ -93,6 +93,16 @@ Exit codes: 0 no findings left, 1 findings remain (in check mode: any finding),
 		newDefsCommand(stdout),
 		newPRCommand(stdout, stderr),
 	)
+	// cobra's shell completion command, created now so it gets examples
+	// too; it captures the output writer when created.
+	cmd.SetOut(stdout)
+	cmd.SetErr(stderr)
+	cmd.InitDefaultCompletionCmd()
+	for _, sub := range cmd.Commands() {
+		if sub.Name() == "completion" {
+			sub.Example = "  oamfix completion bash > /etc/bash_completion.d/oamfix\n  oamfix completion zsh > \"${fpath[1]}/_oamfix\""
+		}
+	}
 	return cmd
 }
 
