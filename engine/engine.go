@@ -50,19 +50,25 @@ const ValidateRule = "validate"
 func Process(f *kio.File, opts Options) (*Result, error) {
 	res := &Result{Path: f.Path, Before: f.Orig, After: f.Orig, File: f}
 	var apps []fixers.FileDoc
+	var untouched []*kio.Document
 	for _, d := range f.Docs {
 		if d.Node == nil || !oam.IsApplication(d.Node.YNode()) {
 			continue
 		}
-		d.Snapshot()
+		if !opts.CheckOnly {
+			d.Snapshot()
+		}
 		loc := fixers.Location{File: f.Path, Document: d.Index, Line: d.Line}
 		var before []validate.Problem
 		if opts.Definitions != nil {
 			before = validate.Validate(d.Node, f.Path, opts.Definitions)
 		}
-		findings, _, err := fixers.Run(d.Node.YNode(), loc, opts.Config, opts.Rules, opts.CheckOnly)
+		findings, changed, err := fixers.Run(d.Node.YNode(), loc, opts.Config, opts.Rules, opts.CheckOnly)
 		if err != nil {
 			return res, err
+		}
+		if !changed {
+			untouched = append(untouched, d)
 		}
 		res.Findings = append(res.Findings, findings...)
 		if opts.Definitions != nil {
@@ -74,13 +80,19 @@ func Process(f *kio.File, opts Options) (*Result, error) {
 		}
 		apps = append(apps, fixers.FileDoc{Root: d.Node.YNode(), Loc: loc})
 	}
-	findings, _, err := fixers.RunFile(apps, opts.Config, opts.Rules, opts.CheckOnly, f.AddDocument)
+	findings, fileChanged, err := fixers.RunFile(apps, opts.Config, opts.Rules, opts.CheckOnly, f.AddDocument)
 	if err != nil {
 		return res, fmt.Errorf("%s: %w", f.Path, err)
 	}
 	res.Findings = append(res.Findings, findings...)
 	if opts.CheckOnly {
 		return res, nil
+	}
+	if !fileChanged {
+		// Documents no fix touched keep their bytes without being rendered.
+		for _, d := range untouched {
+			d.Forget()
+		}
 	}
 	out, err := kio.Project(f)
 	if err != nil {

@@ -31,21 +31,9 @@ func (d *Document) Snapshot() {
 	}
 }
 
-// Changed reports whether the document's tree differs from its snapshot.
-func (d *Document) Changed() (bool, error) {
-	if d.snapshot == nil {
-		return false, nil
-	}
-	n0, err := encode(d.snapshot, d.SeqIndent)
-	if err != nil {
-		return false, err
-	}
-	n1, err := encode(d.root, d.SeqIndent)
-	if err != nil {
-		return false, err
-	}
-	return n0 != n1, nil
-}
+// Forget drops the snapshot of a document no fix touched, so Project keeps
+// its bytes without rendering it.
+func (d *Document) Forget() { d.snapshot = nil }
 
 // copyNode deep-copies a node tree, re-pointing aliases at the copied anchors.
 func copyNode(n *yaml.Node, seen map[*yaml.Node]*yaml.Node) *yaml.Node {
