@@ -163,15 +163,17 @@ func (d *Document) render(root *yaml.Node) ([]string, error) {
 	if err != nil {
 		return nil, d.refuse(0, "cannot render the new document: "+err.Error())
 	}
+	// Indent it like the document it follows (4-space files, dash padding).
+	body := (&projection{doc: d}).reindent(splitLines(text), 0)
 	var parsed yaml.Node
-	if err := yaml.Unmarshal([]byte(text), &parsed); err != nil {
-		return nil, d.refuse(0, "kyaml renders the new document as invalid YAML ("+err.Error()+")")
+	if err := yaml.Unmarshal([]byte(strings.Join(body, "\n")+"\n"), &parsed); err != nil || !sameData(&parsed, root) {
+		return nil, d.refuse(0, "cannot render the new document in this file's style")
 	}
 	eol := ""
 	if d.file.CRLF {
 		eol = "\r"
 	}
-	lines := append([]string{"---"}, splitLines(text)...)
+	lines := append([]string{"---"}, body...)
 	for i := range lines {
 		lines[i] += eol
 	}

@@ -61,6 +61,12 @@ func sameData(a, b *yaml.Node) bool {
 	if a.Kind == yaml.DocumentNode && b.Kind == yaml.DocumentNode {
 		return len(a.Content) == len(b.Content) && (len(a.Content) == 0 || sameData(a.Content[0], b.Content[0]))
 	}
+	if a.Kind == yaml.DocumentNode && len(a.Content) == 1 {
+		return sameData(a.Content[0], b)
+	}
+	if b.Kind == yaml.DocumentNode && len(b.Content) == 1 {
+		return sameData(a, b.Content[0])
+	}
 	if a.Kind != b.Kind {
 		return false
 	}
