@@ -23,11 +23,6 @@ func UnifiedDiff(path string, before, after []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	type line struct {
-		op   byte
-		text string
-		last bool // the side's last line, which lacks a newline
-	}
 	var script []line
 	i, j := 0, 0
 	for _, op := range ops {
@@ -46,6 +41,7 @@ func UnifiedDiff(path string, before, after []byte) (string, error) {
 			}
 		}
 	}
+	slide(script)
 	p := strings.TrimPrefix(strings.TrimPrefix(path, "./"), "/")
 	var out strings.Builder
 	fmt.Fprintf(&out, "--- a/%s\n+++ b/%s\n", p, p)
@@ -108,6 +104,78 @@ func UnifiedDiff(path string, before, after []byte) (string, error) {
 		s = end
 	}
 	return out.String(), nil
+}
+
+// line is one line of a unified diff script.
+type line struct {
+	op   byte // ' ', '-' or '+'
+	text string
+	last bool // the side's last line, which lacks a newline
+}
+
+// slide moves each run of only added (or only deleted) lines to where it
+// reads best among the places it could equally stand (the lines it slides
+// across repeat the run's own text, so the result is the same diff): the
+// run should start at a "---" separator, else at its shallowest line. On a
+// tie the place the diff chose stays.
+func slide(script []line) {
+	for s := 0; s < len(script); {
+		if script[s].op == ' ' {
+			s++
+			continue
+		}
+		e := s
+		for e < len(script) && script[e].op == script[s].op {
+			e++
+		}
+		if (s > 0 && script[s-1].op != ' ') || (e < len(script) && script[e].op != ' ') {
+			s = e
+			continue
+		}
+		op := script[s].op
+		up := func() bool {
+			if s == 0 || script[s-1].op != ' ' || script[s-1].text != script[e-1].text || script[s-1].last || script[e-1].last {
+				return false
+			}
+			script[s-1].op, script[e-1].op = op, ' '
+			s, e = s-1, e-1
+			return true
+		}
+		down := func() bool {
+			if e >= len(script) || script[e].op != ' ' || script[e].text != script[s].text || script[e].last || script[s].last {
+				return false
+			}
+			script[s].op, script[e].op = ' ', op
+			s, e = s+1, e+1
+			return true
+		}
+		chosen, best := s, runScore(script[s].text)
+		for up() {
+		}
+		for {
+			if sc := runScore(script[s].text); sc < best {
+				chosen, best = s, sc
+			}
+			if !down() {
+				break
+			}
+		}
+		for s > chosen && up() {
+		}
+		s = e
+	}
+}
+
+// runScore ranks where a run starts: lower reads better.
+func runScore(text string) int {
+	if isMarker(text, "---") {
+		return -1
+	}
+	t := strings.TrimLeft(text, " ")
+	if t == "" {
+		return 1 << 20
+	}
+	return len(text) - len(t)
 }
 
 // hunkRange formats one side of a hunk header.
