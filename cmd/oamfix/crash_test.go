@@ -41,7 +41,7 @@ func TestCrashSafety(t *testing.T) {
 	fixed, _ := os.ReadFile(refFile)
 
 	killed := 0
-	for round, delay := range []time.Duration{20 * time.Millisecond, 60 * time.Millisecond, 150 * time.Millisecond, 400 * time.Millisecond} {
+	for round, delay := range []time.Duration{20 * time.Millisecond, 60 * time.Millisecond, 150 * time.Millisecond, 400 * time.Millisecond, 900 * time.Millisecond} {
 		dir := t.TempDir()
 		const n = 3000
 		for i := 0; i < n; i++ {

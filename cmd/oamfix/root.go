@@ -114,6 +114,9 @@ type fileOutcome struct {
 	stream   []byte
 	// source is the file as read, kept for SARIF fixes.
 	source []byte
+	// path is the input; staged says its fix waits in the write batch.
+	path   string
+	staged bool
 	err    error
 	// skipped explains a file passed over without an error.
 	skipped string
@@ -178,7 +181,7 @@ func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.W
 	var all []fixers.Finding
 	sources := map[string][]byte{}
 	open := 0
-	processAll(paths, o, opts, stdin, newProgress(stderr, len(paths)), func(oc fileOutcome) {
+	show := func(oc fileOutcome) {
 		if oc.skipped != "" {
 			fmt.Fprintf(stderr, "oamfix: warning: %s\n", oc.skipped)
 			return
@@ -199,7 +202,29 @@ func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.W
 		}
 		io.WriteString(stdout, oc.diff)
 		stdout.Write(oc.stream)
+	}
+	// Fixed files are staged and committed in groups (one disk sync per
+	// group); their findings are shown once their write is final.
+	batch := &kio.Batch{}
+	var held []fileOutcome
+	commit := func() {
+		errs := batch.Commit()
+		for _, oc := range held {
+			if err := errs[oc.path]; oc.staged && err != nil {
+				reopen(oc.findings)
+				oc.err = err
+			}
+			show(oc)
+		}
+		held = held[:0]
+	}
+	processAll(paths, o, opts, stdin, batch, newProgress(stderr, len(paths)), func(oc fileOutcome) {
+		held = append(held, oc)
+		if len(held) >= commitEvery {
+			commit()
+		}
 	})
+	commit()
 	var err2 error
 	if text != nil {
 		err2 = text.Close()
@@ -222,6 +247,10 @@ func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.W
 	}
 	return nil
 }
+
+// commitEvery is how many files a write batch holds before it is synced
+// and renamed into place.
+const commitEvery = 256
 
 // ConfigFileName is the config file oamfix looks for when --config is not given.
 const ConfigFileName = ".oamfix.yaml"
@@ -279,7 +308,7 @@ func remaining(fs []fixers.Finding) int {
 // leaves every file either original or complete). emit gets the outcomes
 // one at a time, in input order, so output is deterministic and an outcome
 // is released as soon as it is printed.
-func processAll(paths []string, o *rootOptions, opts engine.Options, stdin io.Reader, progress func(), emit func(fileOutcome)) {
+func processAll(paths []string, o *rootOptions, opts engine.Options, stdin io.Reader, batch *kio.Batch, progress func(), emit func(fileOutcome)) {
 	type indexed struct {
 		i  int
 		oc fileOutcome
@@ -293,7 +322,7 @@ func processAll(paths []string, o *rootOptions, opts engine.Options, stdin io.Re
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				done <- indexed{i, processOne(paths[i], o, opts, stdin)}
+				done <- indexed{i, processOne(paths[i], o, opts, stdin, batch)}
 			}
 		}()
 	}
@@ -322,8 +351,9 @@ func processAll(paths []string, o *rootOptions, opts engine.Options, stdin io.Re
 	}
 }
 
-// processOne reads, fixes, projects, diffs and (with --fix) writes one file.
-func processOne(path string, o *rootOptions, opts engine.Options, stdin io.Reader) fileOutcome {
+// processOne reads, fixes, projects, diffs and (with --fix) stages one
+// file's new bytes in the write batch.
+func processOne(path string, o *rootOptions, opts engine.Options, stdin io.Reader, batch *kio.Batch) fileOutcome {
 	var f *kio.File
 	var err error
 	if path == kio.Stdin {
@@ -344,7 +374,7 @@ func processOne(path string, o *rootOptions, opts engine.Options, stdin io.Reade
 	if err != nil {
 		return fileOutcome{err: err}
 	}
-	oc := fileOutcome{findings: res.Findings}
+	oc := fileOutcome{findings: res.Findings, path: path}
 	if o.format == "sarif" {
 		oc.source = res.Before
 	}
@@ -363,9 +393,11 @@ func processOne(path string, o *rootOptions, opts engine.Options, stdin io.Reade
 	case path == kio.Stdin:
 		oc.stream = res.After
 	case res.Changed():
-		if err := kio.WriteAtomic(path, res.After); err != nil {
+		if err := batch.Stage(path, res.After); err != nil {
 			reopen(oc.findings)
 			oc.err = err
+		} else {
+			oc.staged = true
 		}
 	}
 	return oc
