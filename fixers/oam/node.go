@@ -208,6 +208,7 @@ func FlowSeq(values ...any) *yaml.Node {
 // SetField sets key in mapping m: an existing scalar value is changed in
 // place (keeping its comments); otherwise the pair is appended.
 func SetField(m *yaml.Node, key string, value *yaml.Node) {
+	blockify(m, value)
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
 			old := m.Content[i+1]
@@ -255,10 +256,21 @@ func tagOf(k yaml.Kind) string {
 // Append adds an item to a sequence. In a flow sequence, scalar items copy
 // the quote style of their siblings.
 func Append(seq *yaml.Node, item *yaml.Node) {
+	blockify(seq, item)
 	if seq.Style&yaml.FlowStyle != 0 && item.Kind == yaml.ScalarNode && len(seq.Content) > 0 {
 		if sib := seq.Content[len(seq.Content)-1]; sib.Kind == yaml.ScalarNode && item.Tag == sib.Tag {
 			item.Style = sib.Style
 		}
 	}
 	seq.Content = append(seq.Content, item)
+}
+
+// blockify turns a flow collection ({...} or [...]) into a block one when a
+// block mapping or sequence is added to it, so the addition reads as lines
+// of its own instead of one long flow line. Existing children keep their
+// own style.
+func blockify(parent, child *yaml.Node) {
+	if parent.Style&yaml.FlowStyle != 0 && (child.Kind == yaml.MappingNode || child.Kind == yaml.SequenceNode) && child.Style&yaml.FlowStyle == 0 {
+		parent.Style &^= yaml.FlowStyle
+	}
 }
