@@ -123,15 +123,6 @@ func failed(err error) bool {
 	return errors.As(err, &results) && results.ExitCode() == 1
 }
 
-// severities counts results by severity.
-func severities(rs framework.Results) map[framework.Severity]int {
-	n := map[framework.Severity]int{}
-	for _, r := range rs {
-		n[r.Severity]++
-	}
-	return n
-}
-
 func TestFixResults(t *testing.T) {
 	in := fixture(t, "resourcelist.yaml")
 	out, err := run(t, in, Options{})
