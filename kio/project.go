@@ -266,15 +266,18 @@ func (p *projection) align() {
 }
 
 // alignVerbatim handles the common case cheaply: the original is kyaml's
-// rendering plus blank lines (and trailing spaces or CRLF). Then the
-// non-blank lines pair up in order.
+// rendering plus blank lines, document markers, trailing spaces or CRLF.
+// Then the other lines pair up in order.
 func (p *projection) alignVerbatim() bool {
 	o := 0
+	skip := func(l string) bool {
+		return strings.TrimSpace(l) == "" || isMarker(l, "---") || isMarker(l, "...")
+	}
 	for n, l := range p.n0 {
 		if strings.TrimSpace(l) == "" {
 			continue
 		}
-		for o < len(p.orig) && strings.TrimSpace(p.orig[o]) == "" {
+		for o < len(p.orig) && skip(p.orig[o]) {
 			o++
 		}
 		if o == len(p.orig) || key(p.orig[o]) != key(l) {
@@ -289,7 +292,7 @@ func (p *projection) alignVerbatim() bool {
 		o++
 	}
 	for ; o < len(p.orig); o++ {
-		if strings.TrimSpace(p.orig[o]) != "" {
+		if !skip(p.orig[o]) {
 			for i := range p.m {
 				p.m[i] = -1
 			}
@@ -387,7 +390,7 @@ func (p *projection) alignStructurally() {
 	last := -1
 	for n := range p.n0 {
 		o, ok := pair[n]
-		if !ok || o <= last || o >= len(p.orig) {
+		if !ok || o <= last || o >= len(p.orig) || isMarker(p.orig[o], "---") || isMarker(p.orig[o], "...") {
 			continue
 		}
 		p.m[n] = o
@@ -402,7 +405,7 @@ func pairLines(orig, n0 *yaml.Node, pair map[int]int) {
 	if orig == nil || n0 == nil {
 		return
 	}
-	if orig.Line > 0 && n0.Line > 0 {
+	if orig.Line > 0 && n0.Line > 0 && orig.Kind != yaml.DocumentNode {
 		if _, ok := pair[n0.Line-1]; !ok {
 			pair[n0.Line-1] = orig.Line - 1
 		}
