@@ -289,6 +289,15 @@ type Checks struct {
 	// DatabaseReplicas is the replica count the database-replicas rule
 	// recommends. Default 3.
 	DatabaseReplicas int `json:"databaseReplicas" yaml:"databaseReplicas" oamfix:"positive"`
+	// CriticalCPU is the smallest CPU request the critical-floors rule
+	// accepts for a critical component. Default 500m.
+	CriticalCPU string `json:"criticalCPU" yaml:"criticalCPU" oamfix:"quantity"`
+	// CriticalMemory is the same for the memory request. Default 512Mi.
+	CriticalMemory string `json:"criticalMemory" yaml:"criticalMemory" oamfix:"quantity"`
+	// ObservabilityTypes are the component, trait, policy and workflow step
+	// types (globs, lower case, without a "@vN" suffix) that count as
+	// monitoring or tracing for the observability rule.
+	ObservabilityTypes []string `json:"observabilityTypes" yaml:"observabilityTypes" oamfix:"glob"`
 }
 
 // Vocabulary names the component types, traits and properties the fixers
@@ -468,6 +477,13 @@ func Default() *Config {
 				StatefulTypes:    statefulTypes(),
 				MaxStorage:       "100Gi",
 				DatabaseReplicas: 3,
+				CriticalCPU:      "500m",
+				CriticalMemory:   "512Mi",
+				ObservabilityTypes: []string{
+					"*prometheus*", "*grafana*", "*jaeger*", "*zipkin*", "*opentelemetry*", "otel*", "*tempo*",
+					"*monitor*", "*tracing*", "*metrics*", "*exporter*", "*apm*", "*pyroscope*",
+					"datadog*", "*newrelic*", "*new-relic*", "*dynatrace*", "*signoz*", "*skywalking*",
+				},
 			},
 			Vocabulary: Vocabulary{
 				ServiceTypes: []string{

@@ -23,11 +23,11 @@ Critical components are those in spec.criticalComponents. Two floors:
   replicas property, or a worker's default of one replica), and services
   exempted from the replicas rule or with the replicas rule off. Data stores
   are left to the database-replicas rule.
-- Resources: a CPU request below 500m or a memory request below 512Mi, read
-  from the cpu and memory properties (KubeVela's webservice and worker set
-  them as request and limit), resources.requests, and the resource trait.
-  These floors are built in; a component with no CPU or memory setting is
-  not reported.
+- Resources: a CPU request below spec.checks.criticalCPU (500m) or a memory
+  request below spec.checks.criticalMemory (512Mi), read from the cpu and
+  memory properties (KubeVela's webservice and worker set them as request
+  and limit), resources.requests, and the resource trait. A component with
+  no CPU or memory setting is not reported.
 
 Check only: the right size comes from a load test at spec.target.`,
 	Severity: High,
@@ -35,11 +35,6 @@ Check only: the right size comes from a load test at spec.target.`,
 }
 
 // Built-in resource floors of critical components.
-const (
-	criticalCPUFloor    = "500m"
-	criticalMemoryFloor = "512Mi"
-)
-
 func runCriticalFloors(p *Pass) {
 	for _, c := range p.App.Components {
 		if !p.Config.IsCritical(c.Name) {
@@ -121,7 +116,8 @@ func criticalResourceFloors(p *Pass, c *oam.Component) {
 		}
 	}
 	for _, pl := range places {
-		for _, r := range []struct{ key, floor string }{{"cpu", criticalCPUFloor}, {"memory", criticalMemoryFloor}} {
+		checks := p.Config.Spec.Checks
+		for _, r := range []struct{ key, floor string }{{"cpu", checks.CriticalCPU}, {"memory", checks.CriticalMemory}} {
 			node := oam.Get(pl.props, r.key)
 			have, _, ok := parseQuantity(oam.Str(node))
 			want, _, _ := parseQuantity(r.floor)
@@ -134,7 +130,7 @@ func criticalResourceFloors(p *Pass, c *oam.Component) {
 				Path:          pl.path + "." + r.key,
 				CurrentValue:  node.Value,
 				ProposedValue: r.floor,
-				Assumptions:   []string{fmt.Sprintf("the floors (%s CPU, %s memory) are oamfix built-ins for critical components", criticalCPUFloor, criticalMemoryFloor)},
+				Assumptions:   []string{fmt.Sprintf("the floors (%s CPU, %s memory) come from spec.checks.criticalCPU and spec.checks.criticalMemory", checks.CriticalCPU, checks.CriticalMemory)},
 				Remediation:   fmt.Sprintf("raise %s to at least %s, sized by a load test at spec.target; or exempt it with # oamfix:ignore critical-floors -- reason", r.key, r.floor),
 			}, nil)
 		}

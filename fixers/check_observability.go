@@ -15,7 +15,7 @@ var Observability = &Rule{
 
 The infrastructure review asks for metrics, dashboards and tracing before
 production (a Prometheus stack, Grafana, Jaeger). An app is observed when a
-component, trait, policy or workflow step type matches a built-in list
+component, trait, policy or workflow step type matches spec.checks.observabilityTypes
 (prometheus*, grafana*, jaeger*, opentelemetry*, otel*, *monitor*,
 *tracing*, *metrics*, *exporter*, datadog*, ...), or when a key
 anywhere in the app starts with prometheus.io/ (scrape annotations). Only
@@ -27,17 +27,8 @@ already, exempt the app with the oamfix.dev/skip annotation.`,
 	Run:      runObservability,
 }
 
-// observabilityTypes are the type patterns (globs, lower case, matched
-// without a "@vN" suffix) of components, traits, policies and workflow
-// steps that provide monitoring or tracing.
-var observabilityTypes = []string{
-	"*prometheus*", "*grafana*", "*jaeger*", "*zipkin*", "*opentelemetry*", "otel*", "*tempo*",
-	"*monitor*", "*tracing*", "*metrics*", "*exporter*", "*apm*", "*pyroscope*",
-	"datadog*", "*newrelic*", "*new-relic*", "*dynatrace*", "*signoz*", "*skywalking*",
-}
-
 func runObservability(p *Pass) {
-	if !hasWorkload(p.Config, p.App) || devApp(p.Config, p.App) || observed(p.App) {
+	if !hasWorkload(p.Config, p.App) || devApp(p.Config, p.App) || observed(p.Config.Spec.Checks.ObservabilityTypes, p.App) {
 		return
 	}
 	names := make([]string, 0, len(p.App.Components))
@@ -69,25 +60,25 @@ func devApp(cfg *config.Config, app *oam.App) bool {
 }
 
 // observed reports whether anything in the app provides monitoring or tracing.
-func observed(app *oam.App) bool {
+func observed(types []string, app *oam.App) bool {
 	for _, c := range app.Components {
-		if typeMatchesFold(observabilityTypes, c.Type) {
+		if typeMatchesFold(types, c.Type) {
 			return true
 		}
 		for _, t := range c.Traits {
-			if typeMatchesFold(observabilityTypes, t.Type) {
+			if typeMatchesFold(types, t.Type) {
 				return true
 			}
 		}
 	}
 	for _, pol := range app.Policies {
-		if typeMatchesFold(observabilityTypes, pol.Type) {
+		if typeMatchesFold(types, pol.Type) {
 			return true
 		}
 	}
 	if app.Workflow != nil {
 		for _, s := range app.Workflow.Steps {
-			if typeMatchesFold(observabilityTypes, s.Type) {
+			if typeMatchesFold(types, s.Type) {
 				return true
 			}
 		}
