@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"testing"
 
@@ -88,7 +89,7 @@ func FuzzProject(f *testing.F) {
 			}
 			want, err1 := decodeData(file.Docs[i].root)
 			got, err2 := decodeData(d.root)
-			if err1 == nil && err2 == nil && !equalData(want, got) {
+			if err1 == nil && err2 == nil && !reflect.DeepEqual(want, got) {
 				t.Fatalf("document %d does not hold the edited data:\n%s", i, out)
 			}
 		}

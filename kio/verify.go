@@ -121,6 +121,3 @@ func comments(n *yaml.Node) map[string]int {
 	walk(n)
 	return out
 }
-
-// equalData compares decoded documents.
-func equalData(a, b any) bool { return reflect.DeepEqual(a, b) }
