@@ -6,6 +6,7 @@
 package report
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -152,14 +153,6 @@ func (t *TextWriter) Close() error {
 	return err
 }
 
-// jsonReport is the documented, stable JSON output (schema version 1; see
-// README.md, "Output formats"). Fields are only ever added to version 1.
-type jsonReport struct {
-	Version  int           `json:"version"`
-	Findings []jsonFinding `json:"findings"`
-	Summary  jsonSummary   `json:"summary"`
-}
-
 // jsonFinding is a finding with its fingerprint.
 type jsonFinding struct {
 	fixers.Finding
@@ -176,20 +169,78 @@ type jsonSummary struct {
 // JSON prints the documented JSON report (schema version 1), findings in
 // the order given.
 func JSON(w io.Writer, fs []fixers.Finding) error {
-	rep := jsonReport{Version: 1, Findings: []jsonFinding{}}
+	j := NewJSONWriter(w)
+	if err := j.write(fs); err != nil {
+		return err
+	}
+	return j.Close()
+}
+
+// JSONWriter prints the JSON report as findings come, a batch (one file's
+// findings, say) at a time, and the summary on Close; like TextWriter it
+// keeps only counts, so memory stays flat on large runs.
+type JSONWriter struct {
+	w   *bufio.Writer
+	sum jsonSummary
+	err error
+}
+
+// NewJSONWriter returns a JSONWriter printing to w.
+func NewJSONWriter(w io.Writer) *JSONWriter {
+	return &JSONWriter{w: bufio.NewWriter(w)}
+}
+
+// Write sorts a batch of findings and prints them.
+func (j *JSONWriter) Write(fs []fixers.Finding) error {
+	Sort(fs)
+	return j.write(fs)
+}
+
+// write prints findings in the order given.
+func (j *JSONWriter) write(fs []fixers.Finding) error {
 	for _, f := range fs {
-		rep.Findings = append(rep.Findings, jsonFinding{Finding: f, Fingerprint: Fingerprint(f)})
-		rep.Summary.Total++
+		if j.err != nil {
+			return j.err
+		}
+		if j.sum.Total == 0 {
+			j.w.WriteString("{\n  \"version\": 1,\n  \"findings\": [\n")
+		} else {
+			j.w.WriteString(",\n")
+		}
+		j.sum.Total++
 		switch f.Status {
 		case fixers.Fixed:
-			rep.Summary.Fixed++
+			j.sum.Fixed++
 		case fixers.Open:
-			rep.Summary.Open++
+			j.sum.Open++
 		case fixers.Suppressed:
-			rep.Summary.Suppressed++
+			j.sum.Suppressed++
+		}
+		var b []byte
+		if b, j.err = json.MarshalIndent(jsonFinding{Finding: f, Fingerprint: Fingerprint(f)}, "    ", "  "); j.err == nil {
+			j.w.WriteString("    ")
+			_, j.err = j.w.Write(b)
 		}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(rep)
+	return j.err
+}
+
+// Close prints the summary and ends the document.
+func (j *JSONWriter) Close() error {
+	if j.err != nil {
+		return j.err
+	}
+	if j.sum.Total == 0 {
+		j.w.WriteString("{\n  \"version\": 1,\n  \"findings\": [],\n")
+	} else {
+		j.w.WriteString("\n  ],\n")
+	}
+	b, err := json.MarshalIndent(j.sum, "  ", "  ")
+	if err != nil {
+		return err
+	}
+	j.w.WriteString("  \"summary\": ")
+	j.w.Write(b)
+	j.w.WriteString("\n}\n")
+	return j.w.Flush()
 }

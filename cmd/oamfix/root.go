@@ -172,11 +172,17 @@ func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.W
 	if o.diff || streamFix {
 		findingsOut = stderr
 	}
-	// Text findings stream file by file, so memory stays flat on big runs;
-	// the document formats (json, sarif, markdown) need every finding first.
-	var text *report.TextWriter
-	if o.format == "text" {
-		text = report.NewTextWriter(findingsOut)
+	// Text and JSON findings stream file by file, so memory stays flat on
+	// big runs; sarif and markdown need every finding first.
+	var stream interface {
+		Write([]fixers.Finding) error
+		Close() error
+	}
+	switch o.format {
+	case "text":
+		stream = report.NewTextWriter(findingsOut)
+	case "json":
+		stream = report.NewJSONWriter(findingsOut)
 	}
 	var all []fixers.Finding
 	sources := map[string][]byte{}
@@ -187,8 +193,8 @@ func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.W
 			return
 		}
 		open += remaining(oc.findings)
-		if text != nil {
-			text.Write(oc.findings)
+		if stream != nil {
+			stream.Write(oc.findings)
 		} else {
 			all = append(all, oc.findings...)
 		}
@@ -226,8 +232,8 @@ func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.W
 	})
 	commit()
 	var err2 error
-	if text != nil {
-		err2 = text.Close()
+	if stream != nil {
+		err2 = stream.Close()
 	} else {
 		ropts := report.Options{
 			SARIF:    report.SARIFOptions{ToolVersion: versionString(), Sources: sources},
