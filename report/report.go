@@ -106,15 +106,14 @@ func Text(w io.Writer, fs []fixers.Finding) error {
 // (one file's findings, say) at a time, then a summary line on Close. It
 // keeps only counts, so memory stays flat however many files a run has.
 type TextWriter struct {
-	w      io.Writer
-	counts map[fixers.Status]int
-	total  int
-	err    error
+	w   io.Writer
+	sum summary
+	err error
 }
 
 // NewTextWriter returns a TextWriter printing to w.
 func NewTextWriter(w io.Writer) *TextWriter {
-	return &TextWriter{w: w, counts: map[fixers.Status]int{}}
+	return &TextWriter{w: w}
 }
 
 // Write sorts a batch of findings and prints them. After a write error it
@@ -125,8 +124,7 @@ func (t *TextWriter) Write(fs []fixers.Finding) error {
 		if t.err != nil {
 			return t.err
 		}
-		t.counts[f.Status]++
-		t.total++
+		t.sum.add(f)
 		status := ""
 		switch f.Status {
 		case fixers.Fixed:
@@ -146,10 +144,10 @@ func (t *TextWriter) Write(fs []fixers.Finding) error {
 
 // Close prints the summary line (when there were findings).
 func (t *TextWriter) Close() error {
-	if t.err != nil || t.total == 0 {
+	if t.err != nil || t.sum.Total == 0 {
 		return t.err
 	}
-	_, err := fmt.Fprintf(t.w, "%d findings: %d fixed, %d open, %d suppressed\n", t.total, t.counts[fixers.Fixed], t.counts[fixers.Open], t.counts[fixers.Suppressed])
+	_, err := fmt.Fprintf(t.w, "%d findings: %d fixed, %d open, %d suppressed\n", t.sum.Total, t.sum.Fixed, t.sum.Open, t.sum.Suppressed)
 	return err
 }
 
@@ -159,11 +157,24 @@ type jsonFinding struct {
 	Fingerprint string `json:"fingerprint"`
 }
 
-type jsonSummary struct {
+type summary struct {
 	Total      int `json:"total"`
 	Fixed      int `json:"fixed"`
 	Open       int `json:"open"`
 	Suppressed int `json:"suppressed"`
+}
+
+// add counts one finding.
+func (s *summary) add(f fixers.Finding) {
+	s.Total++
+	switch f.Status {
+	case fixers.Fixed:
+		s.Fixed++
+	case fixers.Open:
+		s.Open++
+	case fixers.Suppressed:
+		s.Suppressed++
+	}
 }
 
 // JSON prints the documented JSON report (schema version 1), findings in
@@ -181,7 +192,7 @@ func JSON(w io.Writer, fs []fixers.Finding) error {
 // keeps only counts, so memory stays flat on large runs.
 type JSONWriter struct {
 	w   *bufio.Writer
-	sum jsonSummary
+	sum summary
 	err error
 }
 
@@ -207,15 +218,7 @@ func (j *JSONWriter) write(fs []fixers.Finding) error {
 		} else {
 			j.w.WriteString(",\n")
 		}
-		j.sum.Total++
-		switch f.Status {
-		case fixers.Fixed:
-			j.sum.Fixed++
-		case fixers.Open:
-			j.sum.Open++
-		case fixers.Suppressed:
-			j.sum.Suppressed++
-		}
+		j.sum.add(f)
 		var b []byte
 		if b, j.err = json.MarshalIndent(jsonFinding{Finding: f, Fingerprint: Fingerprint(f)}, "    ", "  "); j.err == nil {
 			j.w.WriteString("    ")
