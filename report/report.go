@@ -157,6 +157,7 @@ type jsonFinding struct {
 	Fingerprint string `json:"fingerprint"`
 }
 
+// summary counts findings by status; it is also the JSON report's "summary".
 type summary struct {
 	Total      int `json:"total"`
 	Fixed      int `json:"fixed"`
