@@ -350,7 +350,8 @@ var goParameters = map[defKey]string{
 // ignores, fail. A disjunction is left alone: its alternatives are
 // usually closed definitions, and closing the disjunction itself changes
 // how optional fields validate. A template without parameter accepts no
-// properties.
+// properties; an empty open parameter (`parameter: {}`, the raw
+// component) accepts any.
 func newDefinition(rt *runtime, origin, kind, name string, root cue.Value, path string) (*definition, error) {
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
@@ -361,7 +362,7 @@ func newDefinition(rt *runtime, origin, kind, name string, root cue.Value, path 
 	if extra, ok := goParameters[defKey{kind, name}]; ok {
 		expr = "{" + expr + ", " + extra + "}"
 	}
-	if op, _ := root.LookupPath(cue.ParsePath(path)).Expr(); op != cue.OrOp {
+	if op, _ := root.LookupPath(cue.ParsePath(path)).Expr(); op != cue.OrOp && !openEmpty(root.LookupPath(cue.ParsePath(path))) {
 		expr = "close(" + expr + ")"
 	}
 	param := rt.ctx.CompileString(expr, cue.Scope(root), cue.Filename(origin))
@@ -369,6 +370,17 @@ func newDefinition(rt *runtime, origin, kind, name string, root cue.Value, path 
 		return nil, fmt.Errorf("%s: parameter: %v", origin, cueerrors.Details(err, nil))
 	}
 	return &definition{kind: kind, name: name, rt: rt, param: param}, nil
+}
+
+// openEmpty reports whether a parameter is an open struct declaring no
+// field at all (`parameter: {}`): the raw component takes any object as
+// its properties, so closing it would reject every property.
+func openEmpty(p cue.Value) bool {
+	if !p.Exists() || p.IncompleteKind() != cue.StructKind || p.IsClosed() {
+		return false
+	}
+	it, err := p.Fields(cue.Optional(true), cue.Definitions(true))
+	return err == nil && !it.Next()
 }
 
 // maxPasses bounds check's re-validation rounds.
