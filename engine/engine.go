@@ -8,7 +8,7 @@ import (
 
 	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/fixers"
-	"github.com/oamfix/oamfix/fixers/oam"
+	"github.com/oamfix/oamfix/oam"
 	"github.com/oamfix/oamfix/kio"
 	"github.com/oamfix/oamfix/validate"
 )

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/oamfix/oamfix/config"
-	"github.com/oamfix/oamfix/fixers/oam"
+	"github.com/oamfix/oamfix/oam"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 

@@ -3,7 +3,7 @@ package fixers
 import (
 	"fmt"
 
-	"github.com/oamfix/oamfix/fixers/oam"
+	"github.com/oamfix/oamfix/oam"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/oamfix/oamfix/config"
-	"github.com/oamfix/oamfix/fixers/oam"
+	"github.com/oamfix/oamfix/oam"
 )
 
 // Observability reports applications with no monitoring or tracing.

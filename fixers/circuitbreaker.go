@@ -3,7 +3,7 @@ package fixers
 import (
 	"fmt"
 
-	"github.com/oamfix/oamfix/fixers/oam"
+	"github.com/oamfix/oamfix/oam"
 )
 
 // CircuitBreaker adds a circuit-breaker trait to HTTP services that lack one.

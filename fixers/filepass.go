@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/oamfix/oamfix/config"
-	"github.com/oamfix/oamfix/fixers/oam"
+	"github.com/oamfix/oamfix/oam"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 

@@ -8,7 +8,7 @@ import (
 	"unicode"
 
 	"github.com/oamfix/oamfix/config"
-	"github.com/oamfix/oamfix/fixers/oam"
+	"github.com/oamfix/oamfix/oam"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 

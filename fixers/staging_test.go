@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/oamfix/oamfix/config"
-	"github.com/oamfix/oamfix/fixers/oam"
+	"github.com/oamfix/oamfix/oam"
 )
 
 func TestStagingNames(t *testing.T) {

@@ -18,7 +18,7 @@ import (
 
 	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/fixers"
-	"github.com/oamfix/oamfix/fixers/oam"
+	"github.com/oamfix/oamfix/oam"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/oamfix/oamfix/fixers"
-	"github.com/oamfix/oamfix/fixers/oam"
+	"github.com/oamfix/oamfix/oam"
 )
 
 // areaOrder lists the areas of an infrastructure review, in report order.

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/oamfix/oamfix/fixers"
-	"github.com/oamfix/oamfix/fixers/oam"
+	"github.com/oamfix/oamfix/oam"
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 )
 

@@ -5,11 +5,10 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/oamfix/oamfix/oam"
+
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
-
-// mergeTag is the tag of a YAML merge key ("<<").
-const mergeTag = "!!merge"
 
 // deref follows aliases and unwraps a document node.
 func deref(n *yaml.Node) *yaml.Node {
@@ -38,39 +37,14 @@ type pair struct {
 }
 
 // pairs lists a mapping's entries with merge keys ("<<") expanded; keys
-// written in the mapping win over merged ones, as in YAML.
+// written in the mapping win over merged ones, as in YAML. It is the
+// Application view's reading (oam.Entries), so rules and validation see
+// the same fields.
 func pairs(n *yaml.Node) []pair {
-	n = deref(n)
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	var own, merged []pair
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if k.ShortTag() != mergeTag {
-			own = append(own, pair{k, v})
-			continue
-		}
-		v = deref(v)
-		if v.Kind == yaml.SequenceNode {
-			for _, m := range v.Content {
-				merged = append(merged, pairs(m)...)
-			}
-		} else {
-			merged = append(merged, pairs(v)...)
-		}
-	}
-	seen := map[string]bool{}
-	var out []pair
-	for _, p := range own {
-		seen[p.key.Value] = true
-		out = append(out, p)
-	}
-	for _, p := range merged {
-		if !seen[p.key.Value] {
-			seen[p.key.Value] = true
-			out = append(out, p)
-		}
+	entries := oam.Entries(deref(n))
+	out := make([]pair, len(entries))
+	for i, e := range entries {
+		out[i] = pair{e.Key, e.Value}
 	}
 	return out
 }

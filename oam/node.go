@@ -9,19 +9,110 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// Get returns the value of key in mapping m (following aliases for
-// reading), or nil.
+// Get returns the value of key in mapping m, or nil. It reads the way
+// YAML (and oamfix's validator) does: aliases are followed, and a key
+// missing from the mapping is looked up in the mappings merged into it with
+// "<<" (the first merged mapping that has it wins).
 func Get(m *yaml.Node, key string) *yaml.Node {
+	if k, v := lookup(m, key); k != nil {
+		return v
+	}
+	return nil
+}
+
+// lookup returns the key and value nodes of key in mapping m (merge keys
+// and aliases followed), or nils.
+func lookup(m *yaml.Node, key string) (*yaml.Node, *yaml.Node) {
+	m = deref(m)
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	merges := false
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if isMerge(k) {
+			merges = true
+			continue
+		}
+		if k.Value == key {
+			return k, m.Content[i+1]
+		}
+	}
+	if !merges {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if !isMerge(m.Content[i]) {
+			continue
+		}
+		for _, src := range mergeSources(m.Content[i+1]) {
+			if k, v := lookup(src, key); k != nil {
+				return k, v
+			}
+		}
+	}
+	return nil, nil
+}
+
+// isMerge reports whether a mapping key is the YAML merge key "<<".
+func isMerge(k *yaml.Node) bool {
+	return k.Kind == yaml.ScalarNode && k.Value == "<<" && (k.Tag == "!!merge" || k.Tag == "" && k.Style == 0)
+}
+
+// mergeSources are the mappings a merge key's value brings in: one
+// mapping (usually an alias) or a sequence of them, in priority order.
+func mergeSources(v *yaml.Node) []*yaml.Node {
+	v = deref(v)
+	if v == nil {
+		return nil
+	}
+	if v.Kind == yaml.SequenceNode {
+		return v.Content
+	}
+	return []*yaml.Node{v}
+}
+
+// Entry is one key/value pair of a mapping as Entries lists it.
+type Entry struct {
+	Key, Value *yaml.Node
+}
+
+// Entries lists a mapping's pairs with merge keys ("<<") expanded: keys
+// written in the mapping first, then merged keys it does not override, in
+// merge order. Aliases are followed. It returns nil for a non-mapping.
+func Entries(m *yaml.Node) []Entry {
 	m = deref(m)
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil
 	}
+	var own []Entry
+	var merged []Entry
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
+		k, v := m.Content[i], m.Content[i+1]
+		if !isMerge(k) {
+			own = append(own, Entry{k, v})
+			continue
+		}
+		for _, src := range mergeSources(v) {
+			merged = append(merged, Entries(src)...)
 		}
 	}
-	return nil
+	if len(merged) == 0 {
+		return own
+	}
+	seen := make(map[string]bool, len(own)+len(merged))
+	out := make([]Entry, 0, len(own)+len(merged))
+	for _, e := range own {
+		seen[e.Key.Value] = true
+		out = append(out, e)
+	}
+	for _, e := range merged {
+		if !seen[e.Key.Value] {
+			seen[e.Key.Value] = true
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // GetPath follows a dotted path of mapping keys ("cpu.value").
@@ -32,18 +123,11 @@ func GetPath(m *yaml.Node, path string) *yaml.Node {
 	return m
 }
 
-// KeyNode returns the key node of key in mapping m, or nil.
+// KeyNode returns the key node of key in mapping m, or nil (merge keys
+// and aliases followed, as in Get).
 func KeyNode(m *yaml.Node, key string) *yaml.Node {
-	m = deref(m)
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i]
-		}
-	}
-	return nil
+	k, _ := lookup(m, key)
+	return k
 }
 
 // deref follows an alias to its anchor.
@@ -88,14 +172,11 @@ func Items(n *yaml.Node) []*yaml.Node {
 	return n.Content
 }
 
-// Pairs calls fn for each key/value pair of a mapping.
+// Pairs calls fn for each key/value pair of a mapping, merged pairs
+// included (see Entries).
 func Pairs(m *yaml.Node, fn func(k, v *yaml.Node)) {
-	m = deref(m)
-	if m == nil || m.Kind != yaml.MappingNode {
-		return
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		fn(m.Content[i], m.Content[i+1])
+	for _, e := range Entries(m) {
+		fn(e.Key, e.Value)
 	}
 }
 
