@@ -8,8 +8,8 @@ import (
 
 	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/fixers"
-	"github.com/oamfix/oamfix/oam"
 	"github.com/oamfix/oamfix/kio"
+	"github.com/oamfix/oamfix/oam"
 	"github.com/oamfix/oamfix/validate"
 )
 

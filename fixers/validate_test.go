@@ -11,9 +11,9 @@ import (
 	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/engine"
 	"github.com/oamfix/oamfix/fixers"
-	"github.com/oamfix/oamfix/oam"
 	"github.com/oamfix/oamfix/internal/testenv"
 	"github.com/oamfix/oamfix/kio"
+	"github.com/oamfix/oamfix/oam"
 	"github.com/oamfix/oamfix/validate"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
