@@ -1,11 +1,11 @@
-// Package engine runs the rules over files: read, fix, project, verify. It
-// is the one data flow the CLI, the KRM function and the PR bot share:
-// kio.Read → fixers.Run → kio.Project (with verification) → diff/write.
+// Package engine is the one driver of the rules, shared by the CLI, the
+// KRM function and the PR bot: documents in, findings and edits out (Run),
+// and for files, the fixes projected onto the original bytes (Process):
+// kio.Parse → engine.Run (rules report, the engine applies fixes) →
+// kio.Project (with verification) → diff/write.
 package engine
 
 import (
-	"fmt"
-
 	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/fixers"
 	"github.com/oamfix/oamfix/kio"
@@ -49,8 +49,8 @@ const ValidateRule = "validate"
 // rule failure) means the file must not be written.
 func Process(f *kio.File, opts Options) (*Result, error) {
 	res := &Result{Path: f.Path, Before: f.Orig, After: f.Orig, File: f}
-	var apps []fixers.FileDoc
-	var untouched []*kio.Document
+	var docs []Doc
+	var kdocs []*kio.Document
 	for _, d := range f.Docs {
 		if d.Node == nil || !oam.IsApplication(d.Node.YNode()) {
 			continue
@@ -58,74 +58,34 @@ func Process(f *kio.File, opts Options) (*Result, error) {
 		if !opts.CheckOnly {
 			d.Snapshot()
 		}
-		loc := fixers.Location{File: f.Path, Document: d.Index, Line: d.Line}
-		var before []validate.Problem
-		if opts.Definitions != nil {
-			before = validate.Validate(d.Node, f.Path, opts.Definitions)
-		}
-		findings, changed, err := fixers.Run(d.Node.YNode(), loc, opts.Config, opts.Rules, opts.CheckOnly)
-		if err != nil {
-			return res, err
-		}
-		if !changed {
-			untouched = append(untouched, d)
-		}
-		res.Findings = append(res.Findings, findings...)
-		if opts.Definitions != nil {
-			vf, err := validated(d, f.Path, before, opts.Definitions)
-			if err != nil {
-				return res, err
-			}
-			res.Findings = append(res.Findings, vf...)
-		}
-		apps = append(apps, fixers.FileDoc{Root: d.Node.YNode(), Loc: loc})
+		docs = append(docs, Doc{Node: d.Node.YNode(), File: f.Path, Index: d.Index, Line: d.Line})
+		kdocs = append(kdocs, d)
 	}
-	findings, fileChanged, err := fixers.RunFile(apps, opts.Config, opts.Rules, opts.CheckOnly, f.AddDocument)
-	if err != nil {
-		return res, fmt.Errorf("%s: %w", f.Path, err)
+	out, err := Run(docs, opts)
+	if out != nil {
+		res.Findings = out.Findings
 	}
-	res.Findings = append(res.Findings, findings...)
-	if opts.CheckOnly {
-		return res, nil
-	}
-	if !fileChanged {
-		// Documents no fix touched keep their bytes without being rendered.
-		for _, d := range untouched {
-			d.Forget()
-		}
-	}
-	out, err := kio.Project(f)
 	if err != nil {
 		return res, err
 	}
-	res.After = out
+	if opts.CheckOnly {
+		return res, nil
+	}
+	for _, a := range out.Added {
+		f.AddDocument(kdocs[a.After].Index, a.Root)
+	}
+	if len(out.Added) == 0 {
+		// Documents no fix touched keep their bytes without being rendered.
+		for i, d := range kdocs {
+			if !out.Changed[i] {
+				d.Forget()
+			}
+		}
+	}
+	projected, err := kio.Project(f)
+	if err != nil {
+		return res, err
+	}
+	res.After = projected
 	return res, nil
-}
-
-// validated checks a fixed Application. A problem that was not there
-// before the fixes is an oamfix bug: it refuses the file. The others are
-// returned as findings.
-func validated(d *kio.Document, path string, before []validate.Problem, defs *validate.Definitions) ([]fixers.Finding, error) {
-	had := map[string]bool{}
-	for _, p := range before {
-		had[p.Field+"\x00"+p.Message] = true
-	}
-	meta, _ := d.Node.GetMeta()
-	var out []fixers.Finding
-	for _, p := range validate.Validate(d.Node, path, defs) {
-		if p.Severity == validate.Error && !had[p.Field+"\x00"+p.Message] {
-			return nil, fmt.Errorf("%s:%d: the fixes would make the Application invalid: %s (please report this oamfix bug)", path, d.Line(p.Line), p.Message)
-		}
-		sev := fixers.High
-		if p.Severity != validate.Error {
-			sev = fixers.Info
-		}
-		out = append(out, fixers.Finding{
-			Rule: ValidateRule, Severity: sev, Status: fixers.Open, Message: p.Message,
-			Path: p.Field, File: path, Line: d.Line(p.Line), Document: d.Index, Component: p.Component,
-			Resource:    fixers.ResourceRef{APIVersion: meta.APIVersion, Kind: meta.Kind, Name: meta.Name, Namespace: meta.Namespace},
-			Remediation: "fix the field so the Application matches its definitions",
-		})
-	}
-	return out, nil
 }

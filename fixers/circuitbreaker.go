@@ -29,23 +29,19 @@ func runCircuitBreaker(p *Pass) {
 			continue
 		}
 		timeout := cb.RecoveryTimeout.String()
+		trait := oam.Map(oam.P("type", cb.TraitType), oam.Pair{Key: "properties", Value: oam.Map(
+			oam.P("failureThreshold", cb.FailureThreshold),
+			oam.P("recoveryTimeout", timeout),
+			oam.P("halfOpenMaxCalls", cb.HalfOpenMaxCalls),
+		)})
 		p.Report(Where{Component: c}, Finding{
 			Message: fmt.Sprintf("component %q has no circuit breaker; adding a %s trait (failureThreshold %d, recoveryTimeout %s, halfOpenMaxCalls %d)",
 				c.Name, cb.TraitType, cb.FailureThreshold, timeout, cb.HalfOpenMaxCalls),
-			Path:          compPath(c) + ".traits",
-			FieldPath:     compFieldPath(c) + ".traits",
-			ProposedValue: fmt.Sprintf("{type: %s, properties: {failureThreshold: %d, recoveryTimeout: %s, halfOpenMaxCalls: %d}}", cb.TraitType, cb.FailureThreshold, timeout, cb.HalfOpenMaxCalls),
 			Assumptions: []string{
 				fmt.Sprintf("thresholds are oamfix defaults from the review (spec.circuitBreaker); tune them to %s's traffic", c.Name),
 				"the " + cb.TraitType + " TraitDefinition must be installed in the cluster (oamfix defs | vela def apply -)",
 			},
 			Remediation: "add a " + cb.TraitType + " trait, or exempt the component with # oamfix:ignore circuit-breaker -- reason",
-		}, func() {
-			addTrait(c, cb.TraitType, oam.Map(
-				oam.P("failureThreshold", cb.FailureThreshold),
-				oam.P("recoveryTimeout", timeout),
-				oam.P("halfOpenMaxCalls", cb.HalfOpenMaxCalls),
-			))
-		})
+		}, Edits(Append(c.Node, "traits", trait)))
 	}
 }

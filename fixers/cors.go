@@ -39,18 +39,16 @@ type corsScope struct {
 	name   string
 	props  *yaml.Node
 	traits []*oam.Trait
-	path   string
 }
 
 func runCORS(p *Pass) {
 	var scopes []corsScope
 	for _, c := range p.App.Components {
-		scopes = append(scopes, corsScope{comp: c, name: c.Name, props: c.Properties, traits: c.Traits, path: compPath(c)})
+		scopes = append(scopes, corsScope{comp: c, name: c.Name, props: c.Properties, traits: c.Traits})
 	}
 	for _, pol := range p.App.PoliciesOfType("override") {
 		for _, o := range pol.Overrides() {
-			scopes = append(scopes, corsScope{name: o.Name, props: o.Properties, traits: o.Traits,
-				path: fmt.Sprintf("spec.policies[%s].properties.components[%d]", pol.Name, o.Index)})
+			scopes = append(scopes, corsScope{name: o.Name, props: o.Properties, traits: o.Traits})
 		}
 	}
 	for _, s := range scopes {
@@ -75,10 +73,9 @@ func wildcard(v string) bool {
 	return false
 }
 
-// reportWildcard reports one open-to-all origin value; fix edits it.
-func (p *Pass) reportWildcard(s corsScope, t *oam.Trait, node *yaml.Node, path, what string, proposed string, fix Fix) {
+// reportWildcard reports one open-to-all origin value; fix replaces it.
+func (p *Pass) reportWildcard(s corsScope, t *oam.Trait, node *yaml.Node, what string, fix *Fix) {
 	f := Finding{
-		Path:         path,
 		CurrentValue: node.Value,
 		Remediation:  "set spec.cors.allowedOrigins in the oamfix config to the sites that may call this API",
 	}
@@ -87,7 +84,6 @@ func (p *Pass) reportWildcard(s corsScope, t *oam.Trait, node *yaml.Node, path, 
 		fix = nil
 	} else {
 		f.Message = fmt.Sprintf("%s in %q allows every origin (%q); restricting it to the configured origins", what, s.name, node.Value)
-		f.ProposedValue = proposed
 		f.Assumptions = []string{"origins come from spec.cors.allowedOrigins"}
 	}
 	p.Report(Where{Component: s.comp, Trait: t, Node: node}, f, fix)
@@ -99,13 +95,13 @@ func checkCORSEnv(p *Pass, s corsScope) {
 	for _, n := range p.Config.Spec.CORS.EnvVars {
 		names[strings.ToUpper(n)] = true
 	}
-	vars := envVars(p.Config, s.props, s.path+".properties")
+	vars := envVars(p.Config, s.props)
 	for _, t := range s.traits {
 		if t.Type == "env" {
 			// KubeVela's env trait: properties.env is a map of name to value.
 			oam.Pairs(oam.Get(t.Properties, "env"), func(k, v *yaml.Node) {
 				if v.Kind == yaml.ScalarNode {
-					vars = append(vars, envVar{Name: k.Value, Value: v, Path: fmt.Sprintf("%s.traits[env].properties.env.%s", s.path, k.Value)})
+					vars = append(vars, envVar{Name: k.Value, Value: v})
 				}
 			})
 		}
@@ -115,8 +111,7 @@ func checkCORSEnv(p *Pass, s corsScope) {
 		if !names[strings.ToUpper(v.Name)] || !wildcard(v.Value.Value) {
 			continue
 		}
-		node := v.Value
-		p.reportWildcard(s, nil, node, v.Path, "env var "+v.Name, joined, func() { oam.SetString(node, joined) })
+		p.reportWildcard(s, nil, v.Value, "env var "+v.Name, Edits(SetScalar(v.Value, joined)))
 	}
 }
 
@@ -143,7 +138,6 @@ func checkCORSFlags(p *Pass, s corsScope) {
 		}
 		p.Report(Where{Component: s.comp, Node: flag}, Finding{
 			Message:      fmt.Sprintf("%s: %s is on in %q with no allowed origins beside it, which usually means every origin", key, flag.Value, s.name),
-			Path:         s.path + ".properties." + key,
 			CurrentValue: flag.Value,
 			Remediation:  "add the component's own origin setting next to " + key + " with the sites that may call it",
 		}, nil)
@@ -152,40 +146,34 @@ func checkCORSFlags(p *Pass, s corsScope) {
 
 // checkCORSTrait looks at ingress annotations and Istio corsPolicy in a trait.
 func checkCORSTrait(p *Pass, s corsScope, t *oam.Trait) {
-	path := fmt.Sprintf("%s.traits[%s].properties", s.path, t.Type)
 	if ann := oam.Get(t.Properties, "annotations"); ann != nil && ann.Kind == yaml.MappingNode {
 		allow := oam.Get(ann, nginxAllowOrigin)
 		joined := strings.Join(p.origins(), ", ")
 		switch {
 		case allow != nil && wildcard(allow.Value):
-			p.reportWildcard(s, t, allow, path+".annotations."+nginxAllowOrigin, "annotation "+nginxAllowOrigin, joined,
-				func() { oam.SetString(allow, joined) })
+			p.reportWildcard(s, t, allow, "annotation "+nginxAllowOrigin, Edits(SetScalar(allow, joined)))
 		case allow == nil && strings.EqualFold(oam.Str(oam.Get(ann, nginxEnableCORS)), "true"):
 			enable := oam.Get(ann, nginxEnableCORS)
 			f := Finding{
-				Path:         path + ".annotations." + nginxAllowOrigin,
 				CurrentValue: "(unset: ingress-nginx then allows every origin, with credentials)",
 				Remediation:  "set spec.cors.allowedOrigins in the oamfix config, or add " + nginxAllowOrigin + " by hand",
 			}
-			var fix Fix
+			var fix *Fix
 			if len(p.origins()) == 0 {
 				f.Message = fmt.Sprintf("%s is on in %q without %s, so every origin is allowed; set spec.cors.allowedOrigins so oamfix can restrict it", nginxEnableCORS, s.name, nginxAllowOrigin)
 			} else {
 				f.Message = fmt.Sprintf("%s is on in %q without %s, so every origin is allowed; adding it with the configured origins", nginxEnableCORS, s.name, nginxAllowOrigin)
-				f.ProposedValue = joined
 				f.Assumptions = []string{"origins come from spec.cors.allowedOrigins"}
-				fix = func() {
-					v := oam.Scalar(joined)
-					if enable.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
-						v.Style = enable.Style // quote like the annotation beside it
-					}
-					oam.SetField(ann, nginxAllowOrigin, v)
+				v := oam.Scalar(joined)
+				if enable.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+					v.Style = enable.Style // quote like the annotation beside it
 				}
+				fix = Edits(SetField(ann, nginxAllowOrigin, v))
 			}
 			p.Report(Where{Component: s.comp, Trait: t, Node: enable}, f, fix)
 		}
 	}
-	walkCorsPolicies(t.Properties, path, func(policy *yaml.Node, at string) {
+	walkCorsPolicies(t.Properties, func(policy *yaml.Node) {
 		for _, key := range []string{"allowOrigins", "allowOrigin"} {
 			list := oam.Get(policy, key)
 			items := oam.Items(list)
@@ -198,17 +186,14 @@ func checkCORSTrait(p *Pass, s corsScope, t *oam.Trait) {
 			if !open {
 				continue
 			}
-			exact := key == "allowOrigins"
-			node := list
 			p.reportWildcard(s, t, &yaml.Node{Kind: yaml.ScalarNode, Value: "*", Line: list.Line, Column: list.Column},
-				at+".corsPolicy."+key, "Istio corsPolicy."+key, "["+strings.Join(p.origins(), ", ")+"]",
-				func() { replaceOrigins(node, p.origins(), exact) })
+				"Istio corsPolicy."+key, Edits(ReplaceItems(list, originItems(list, p.origins(), key == "allowOrigins"))))
 		}
 	})
 }
 
 // walkCorsPolicies finds corsPolicy mappings at any depth below n.
-func walkCorsPolicies(n *yaml.Node, path string, fn func(policy *yaml.Node, path string)) {
+func walkCorsPolicies(n *yaml.Node, fn func(policy *yaml.Node)) {
 	if n == nil {
 		return
 	}
@@ -216,22 +201,22 @@ func walkCorsPolicies(n *yaml.Node, path string, fn func(policy *yaml.Node, path
 	case yaml.MappingNode:
 		oam.Pairs(n, func(k, v *yaml.Node) {
 			if k.Value == "corsPolicy" && v.Kind == yaml.MappingNode {
-				fn(v, path)
+				fn(v)
 				return
 			}
-			walkCorsPolicies(v, path+"."+k.Value, fn)
+			walkCorsPolicies(v, fn)
 		})
 	case yaml.SequenceNode:
-		for i, it := range n.Content {
-			walkCorsPolicies(it, fmt.Sprintf("%s[%d]", path, i), fn)
+		for _, it := range n.Content {
+			walkCorsPolicies(it, fn)
 		}
 	}
 }
 
-// replaceOrigins swaps an open origin list for the configured origins,
-// keeping the list's style: {exact: o} items for allowOrigins, plain
+// originItems are the configured origins as items replacing an open
+// origin list, keeping the list's style: {exact: o} items for allowOrigins, plain
 // strings for the deprecated allowOrigin.
-func replaceOrigins(list *yaml.Node, origins []string, exact bool) {
+func originItems(list *yaml.Node, origins []string, exact bool) []*yaml.Node {
 	var style yaml.Style
 	if len(list.Content) > 0 {
 		first := list.Content[0]
@@ -257,5 +242,5 @@ func replaceOrigins(list *yaml.Node, origins []string, exact bool) {
 			items = append(items, v)
 		}
 	}
-	list.Content = items
+	return items
 }

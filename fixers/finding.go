@@ -70,6 +70,9 @@ type Finding struct {
 	Remediation string `json:"remediation,omitempty"`
 	// SuppressedBy explains the exemption for suppressed findings.
 	SuppressedBy string `json:"suppressedBy,omitempty"`
+	// Unmet lists the preconditions that kept the fix from being written:
+	// the finding stays open, and each says why and what to do.
+	Unmet []Unmet `json:"unmet,omitempty"`
 
 	File      string      `json:"file,omitempty"`
 	Line      int         `json:"line,omitempty"`
@@ -77,4 +80,11 @@ type Finding struct {
 	Document  int         `json:"document"`
 	Component string      `json:"component,omitempty"`
 	Resource  ResourceRef `json:"resource"`
+}
+
+// Unmet is a precondition of a fix that did not hold.
+type Unmet struct {
+	Precondition string `json:"precondition"`
+	Reason       string `json:"reason"`
+	Remedy       string `json:"remedy,omitempty"`
 }

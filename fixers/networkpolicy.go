@@ -41,19 +41,15 @@ func runNetworkPolicy(p *Pass) {
 			props = append(props, oam.Pair{Key: "allowedPorts", Value: oam.FlowSeq(anyInts(ps)...)})
 			portText = "ports " + intList(ps)
 		}
+		trait := oam.Map(oam.P("type", np.TraitType), oam.Pair{Key: "properties", Value: oam.Map(props...)})
 		p.Report(Where{Component: c}, Finding{
 			Message: fmt.Sprintf("component %q has no network policy; adding a deny-by-default %s trait allowing the same app, namespaces [%s] and %s",
 				c.Name, np.TraitType, strings.Join(np.AllowedNamespaces, ", "), portText),
-			Path:          compPath(c) + ".traits",
-			FieldPath:     compFieldPath(c) + ".traits",
-			ProposedValue: fmt.Sprintf("{type: %s, properties: {denyAll: true, allowSameApp: true, allowedNamespaces: [%s], allowedPorts: %s}}", np.TraitType, strings.Join(np.AllowedNamespaces, ", "), intList(ps)),
 			Assumptions: []string{
 				"allowed namespaces are oamfix defaults (spec.networkPolicy.allowedNamespaces); add the namespaces of this component's real clients",
 				"the " + np.TraitType + " TraitDefinition must be installed in the cluster (oamfix defs | vela def apply -)",
 			},
 			Remediation: "add a " + np.TraitType + " trait, or exempt the component with # oamfix:ignore network-policy -- reason",
-		}, func() {
-			addTrait(c, np.TraitType, oam.Map(props...))
-		})
+		}, Edits(Append(c.Node, "traits", trait)))
 	}
 }

@@ -62,8 +62,6 @@ func runProbes(p *Pass) {
 				p.Report(Where{Component: c}, Finding{
 					Message: fmt.Sprintf("component %q has no %s probe, and no numeric container port can be derived from its properties; not guessing one",
 						c.Name, k.name),
-					Path:        compPath(c) + ".properties",
-					FieldPath:   compFieldPath(c) + ".properties",
 					Remediation: "declare the service port (ports: [{port: N, expose: true}]) so oamfix can add the probe, or add it by hand",
 				}, nil)
 			}
@@ -72,19 +70,15 @@ func runProbes(p *Pass) {
 		port := ps[0]
 		for _, k := range missing {
 			pc := k.cfg(p.Config.Spec.Probes)
-			where, fieldPath := probeLocation(c, style, k.name)
 			p.Report(Where{Component: c}, Finding{
 				Message: fmt.Sprintf("component %q has no %s probe; adding an HTTP %s probe on %s port %d",
 					c.Name, k.name, k.name, pc.Path, port),
-				Path:          compPath(c) + where,
-				FieldPath:     compFieldPath(c) + fieldPath,
-				ProposedValue: fmt.Sprintf("httpGet %s:%d", pc.Path, port),
 				Assumptions: []string{
 					fmt.Sprintf("the path %s is the configured default (spec.probes.%s.path); make sure %s serves it", pc.Path, k.name, c.Name),
 					fmt.Sprintf("port %d is the component's first declared port", port),
 				},
 				Remediation: "add the probe, or exempt the component with # oamfix:ignore probes -- reason",
-			}, func() { addProbe(c, style, k.name, probeNode(pc, port)) })
+			}, Edits(probeEdit(c, style, k.name, probeNode(pc, port))))
 		}
 	}
 }
@@ -152,40 +146,16 @@ func hasProbe(c *oam.Component, s *config.ProbeStyle, kind string) bool {
 	return f != "" && oam.GetPath(c.Properties, f) != nil
 }
 
-// probeLocation names where a probe goes, in user and numeric-index form.
-func probeLocation(c *oam.Component, s *config.ProbeStyle, kind string) (string, string) {
+// probeEdit writes a probe where the style keeps it: a field of the
+// properties (or of a probes map), or the startup trait.
+func probeEdit(c *oam.Component, s *config.ProbeStyle, kind string, probe *yaml.Node) Edit {
 	if s.Style == config.ProbeMap {
-		p := ".properties." + s.Field + "." + styleField(s, kind)
-		return p, p
+		return Edit{Op: OpSet, At: c.Node, Keys: append(append([]string{"properties"}, splitDots(s.Field)...), styleField(s, kind)), Value: probe}
 	}
 	if kind == "startup" && styleField(s, kind) == "" {
-		return ".traits[" + s.StartupTrait + "]", fmt.Sprintf(".traits[%d]", len(c.Traits))
+		return Append(c.Node, "traits", oam.Map(oam.P("type", s.StartupTrait), oam.Pair{Key: "properties", Value: probe}))
 	}
-	p := ".properties." + styleField(s, kind)
-	return p, p
-}
-
-// addProbe writes a probe where the style keeps it.
-func addProbe(c *oam.Component, s *config.ProbeStyle, kind string, probe *yaml.Node) {
-	if s.Style == config.ProbeMap {
-		holder := propertiesOf(c)
-		for _, k := range splitDots(s.Field) {
-			holder = oam.Ensure(holder, k, yaml.MappingNode)
-		}
-		oam.SetField(holder, styleField(s, kind), probe)
-		return
-	}
-	if kind == "startup" && styleField(s, kind) == "" {
-		addTrait(c, s.StartupTrait, probe)
-		c.Traits = append(c.Traits, &oam.Trait{Type: s.StartupTrait})
-		return
-	}
-	holder := propertiesOf(c)
-	parts := splitDots(styleField(s, kind))
-	for _, k := range parts[:len(parts)-1] {
-		holder = oam.Ensure(holder, k, yaml.MappingNode)
-	}
-	oam.SetField(holder, parts[len(parts)-1], probe)
+	return Edit{Op: OpSet, At: c.Node, Keys: append([]string{"properties"}, splitDots(styleField(s, kind))...), Value: probe}
 }
 
 // probeNode builds an HTTP probe from its configuration; zero timings are left out.

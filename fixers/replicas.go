@@ -62,23 +62,21 @@ func runReplicas(p *Pass) {
 	for _, c := range services {
 		t := targets[c]
 		if as, voc, ok := autoscalerOf(p.Config, c.Traits); ok {
-			checkAutoscaler(p, c, as, voc, t, fmt.Sprintf("%s.traits[%s]", compPath(c), as.Type), fmt.Sprintf("%s.traits[%d]", compFieldPath(c), as.Index), false)
+			checkAutoscaler(p, c, as, voc, t, false)
 			if sc, _, ok := fixedScalerOf(p.Config, c.Traits); ok && !hasApplyOnce(p.App) {
 				p.Report(Where{Component: c, Trait: sc}, Finding{
 					Severity:    Medium,
 					Message:     fmt.Sprintf("component %q has both %s and %s: without an apply-once policy the controller resets the replicas the autoscaler sets on every resync", c.Name, sc.Type, as.Type),
-					Path:        fmt.Sprintf("%s.traits[%s]", compPath(c), sc.Type),
 					Remediation: "add an apply-once policy for spec.replicas of this component, or drop the " + sc.Type + " trait",
 				}, nil)
 			}
 			continue
 		}
 		if sc, voc, ok := fixedScalerOf(p.Config, c.Traits); ok {
-			checkFixedScaler(p, c, sc, voc, t, fmt.Sprintf("%s.traits[%s]", compPath(c), sc.Type), fmt.Sprintf("%s.traits[%d]", compFieldPath(c), sc.Index), false)
+			checkFixedScaler(p, c, sc, voc, t, false)
 			p.Report(Where{Component: c, Trait: sc}, Finding{
 				Severity:    Info,
 				Message:     fmt.Sprintf("component %q has a fixed replica count (%s) and no autoscaler; oamfix does not add one next to %s (KubeVela needs an apply-once policy for that)", c.Name, sc.Type, sc.Type),
-				Path:        fmt.Sprintf("%s.traits[%s]", compPath(c), sc.Type),
 				Remediation: "replace " + sc.Type + " with an autoscaler trait, or add an autoscaler plus an apply-once policy for spec.replicas",
 			}, nil)
 			continue
@@ -86,13 +84,10 @@ func runReplicas(p *Pass) {
 		voc := appScaler
 		props := autoscalerProps(voc, t)
 		p.Report(Where{Component: c}, Finding{
-			Message:       fmt.Sprintf("component %q has no autoscaling; adding trait %s (min %d, max %d%s): %s", c.Name, voc.Trait, t.floor, t.max, cpuText(voc, t), t.arithmetic),
-			Path:          compPath(c) + ".traits",
-			FieldPath:     compFieldPath(c) + ".traits",
-			ProposedValue: fmt.Sprintf("{type: %s, min %d, max %d%s}", voc.Trait, t.floor, t.max, cpuText(voc, t)),
-			Assumptions:   []string{"the load model comes from spec.target (concurrent users, requests per user per second, pod capacity)"},
-			Remediation:   "add an autoscaler trait, or exempt the component with # oamfix:ignore replicas -- reason",
-		}, func() { addTrait(c, voc.Trait, props) })
+			Message:     fmt.Sprintf("component %q has no autoscaling; adding trait %s (min %d, max %d%s): %s", c.Name, voc.Trait, t.floor, t.max, cpuText(voc, t), t.arithmetic),
+			Assumptions: []string{"the load model comes from spec.target (concurrent users, requests per user per second, pod capacity)"},
+			Remediation: "add an autoscaler trait, or exempt the component with # oamfix:ignore replicas -- reason",
+		}, Edits(Append(c.Node, "traits", oam.Map(oam.P("type", voc.Trait), oam.Pair{Key: "properties", Value: props}))))
 	}
 	checkProductionOverrides(p, services, targets)
 }
@@ -177,7 +172,7 @@ func hasApplyOnce(app *oam.App) bool {
 // In an override (override is true), only values the override sets are
 // raised: an unset field falls back to the base component, which is
 // checked on its own.
-func checkAutoscaler(p *Pass, c *oam.Component, as *oam.Trait, voc config.Autoscaler, t scalingTarget, path, fieldPath string, override bool) {
+func checkAutoscaler(p *Pass, c *oam.Component, as *oam.Trait, voc config.Autoscaler, t scalingTarget, override bool) {
 	name := c.Name
 	raise := func(field string, want int, why string) {
 		node := oam.GetPath(as.Properties, field)
@@ -193,20 +188,10 @@ func checkAutoscaler(p *Pass, c *oam.Component, as *oam.Trait, voc config.Autosc
 			current = node.Value
 		}
 		p.Report(Where{Component: c, Trait: as, Node: node}, Finding{
-			Message:       fmt.Sprintf("%s %s of %q is %s; raising it to %d: %s", as.Type, field, name, current, want, why),
-			Path:          path + ".properties." + field,
-			FieldPath:     fieldPath + ".properties." + field,
-			CurrentValue:  valueOrEmpty(node),
-			ProposedValue: fmt.Sprint(want),
-			Assumptions:   []string{"the load model comes from spec.target and the floors from spec.replicas"},
-			Remediation:   "raise it, or exempt the component with # oamfix:ignore replicas -- reason",
-		}, func() {
-			if node != nil {
-				oam.SetInt(node, want)
-				return
-			}
-			setPath(oam.Ensure(as.Node, "properties", yaml.MappingNode), field, want)
-		})
+			Message:     fmt.Sprintf("%s %s of %q is %s; raising it to %d: %s", as.Type, field, name, current, want, why),
+			Assumptions: []string{"the load model comes from spec.target and the floors from spec.replicas"},
+			Remediation: "raise it, or exempt the component with # oamfix:ignore replicas -- reason",
+		}, Edits(setOrRaise(node, as.Node, field, want)))
 	}
 	raise(voc.Min, t.floor, fmt.Sprintf("the replica floor for production is %d", t.floor))
 	raise(voc.Max, t.max, t.arithmetic)
@@ -216,18 +201,23 @@ func checkAutoscaler(p *Pass, c *oam.Component, as *oam.Trait, voc config.Autosc
 	node := oam.GetPath(as.Properties, voc.CPU)
 	if cur, ok := oam.Int(node); ok && cur > t.cpu {
 		p.Report(Where{Component: c, Trait: as, Node: node}, Finding{
-			Message:       fmt.Sprintf("%s %s of %q is %d%%; lowering it to %d%% so scaling starts before pods saturate", as.Type, voc.CPU, name, cur, t.cpu),
-			Path:          path + ".properties." + voc.CPU,
-			FieldPath:     fieldPath + ".properties." + voc.CPU,
-			CurrentValue:  node.Value,
-			ProposedValue: fmt.Sprint(t.cpu),
-			Remediation:   "lower it, or exempt the component with # oamfix:ignore replicas -- reason",
-		}, func() { oam.SetInt(node, t.cpu) })
+			Message:     fmt.Sprintf("%s %s of %q is %d%%; lowering it to %d%% so scaling starts before pods saturate", as.Type, voc.CPU, name, cur, t.cpu),
+			Remediation: "lower it, or exempt the component with # oamfix:ignore replicas -- reason",
+		}, Edits(SetScalar(node, t.cpu)))
 	}
 }
 
+// setOrRaise changes an existing number in place, or sets the field
+// (a dotted path below the trait's properties) when it is missing.
+func setOrRaise(node, trait *yaml.Node, field string, want int) Edit {
+	if node != nil {
+		return SetScalar(node, want)
+	}
+	return Set(trait, "properties."+field, want)
+}
+
 // checkFixedScaler raises a fixed replica count to the floor.
-func checkFixedScaler(p *Pass, c *oam.Component, sc *oam.Trait, voc config.FixedScaler, t scalingTarget, path, fieldPath string, override bool) {
+func checkFixedScaler(p *Pass, c *oam.Component, sc *oam.Trait, voc config.FixedScaler, t scalingTarget, override bool) {
 	node := oam.GetPath(sc.Properties, voc.Field)
 	cur, ok := oam.Int(node)
 	if node != nil && !ok || node != nil && cur >= t.floor || node == nil && override {
@@ -237,35 +227,18 @@ func checkFixedScaler(p *Pass, c *oam.Component, sc *oam.Trait, voc config.Fixed
 		cur = 1 // KubeVela's scaler defaults to one replica
 	}
 	p.Report(Where{Component: c, Trait: sc, Node: node}, Finding{
-		Message:       fmt.Sprintf("%s %s of %q is %d; raising it to the production floor of %d", sc.Type, voc.Field, c.Name, cur, t.floor),
-		Path:          path + ".properties." + voc.Field,
-		FieldPath:     fieldPath + ".properties." + voc.Field,
-		CurrentValue:  fmt.Sprint(cur),
-		ProposedValue: fmt.Sprint(t.floor),
-		Remediation:   "raise it, or exempt the component with # oamfix:ignore replicas -- reason",
-	}, func() {
-		if node != nil {
-			oam.SetInt(node, t.floor)
-			return
-		}
-		setPath(oam.Ensure(sc.Node, "properties", yaml.MappingNode), voc.Field, t.floor)
-	})
-}
-
-// valueOrEmpty returns a scalar's text, or "".
-func valueOrEmpty(n *yaml.Node) string {
-	if n == nil {
-		return ""
-	}
-	return n.Value
+		Message:      fmt.Sprintf("%s %s of %q is %d; raising it to the production floor of %d", sc.Type, voc.Field, c.Name, cur, t.floor),
+		CurrentValue: fmt.Sprint(cur),
+		Remediation:  "raise it, or exempt the component with # oamfix:ignore replicas -- reason",
+	}, Edits(setOrRaise(node, sc.Node, voc.Field, t.floor)))
 }
 
 // checkProductionOverrides applies the same floors to scaling traits in
 // production override policies and production env-binding patches.
 func checkProductionOverrides(p *Pass, services []*oam.Component, targets map[*oam.Component]scalingTarget) {
 	type entry struct {
-		name, typ, path, fieldPath string
-		traits                     []*oam.Trait
+		name, typ string
+		traits    []*oam.Trait
 	}
 	var entries []entry
 	for _, pol := range p.App.PoliciesOfType("override") {
@@ -273,23 +246,17 @@ func checkProductionOverrides(p *Pass, services []*oam.Component, targets map[*o
 			continue
 		}
 		for _, o := range pol.Overrides() {
-			entries = append(entries, entry{o.Name, o.Type,
-				fmt.Sprintf("spec.policies[%s].properties.components[%s]", pol.Name, o.Name),
-				fmt.Sprintf("spec.policies[%d].properties.components[%d]", pol.Index, o.Index), o.Traits})
+			entries = append(entries, entry{o.Name, o.Type, o.Traits})
 		}
 	}
 	for _, pol := range p.App.PoliciesOfType("env-binding") {
-		for ei, env := range oam.Items(oam.Get(pol.Properties, "envs")) {
+		for _, env := range oam.Items(oam.Get(pol.Properties, "envs")) {
 			envName := oam.Str(oam.Get(env, "name"))
 			if p.Config.EnvironmentOf(envName) != "prod" {
 				continue
 			}
-			for ci, comp := range oam.Items(oam.GetPath(env, "patch.components")) {
-				name := oam.Str(oam.Get(comp, "name"))
-				entries = append(entries, entry{name, oam.Str(oam.Get(comp, "type")),
-					fmt.Sprintf("spec.policies[%s].properties.envs[%s].patch.components[%s]", pol.Name, envName, name),
-					fmt.Sprintf("spec.policies[%d].properties.envs[%d].patch.components[%d]", pol.Index, ei, ci),
-					overrideTraits(comp)})
+			for _, comp := range oam.Items(oam.GetPath(env, "patch.components")) {
+				entries = append(entries, entry{oam.Str(oam.Get(comp, "name")), oam.Str(oam.Get(comp, "type")), overrideTraits(comp)})
 			}
 		}
 	}
@@ -301,10 +268,10 @@ func checkProductionOverrides(p *Pass, services []*oam.Component, targets map[*o
 			}
 			t := targets[c]
 			if as, voc, ok := autoscalerOf(p.Config, e.traits); ok {
-				checkAutoscaler(p, c, as, voc, t, fmt.Sprintf("%s.traits[%s]", e.path, as.Type), fmt.Sprintf("%s.traits[%d]", e.fieldPath, as.Index), true)
+				checkAutoscaler(p, c, as, voc, t, true)
 			}
 			if sc, voc, ok := fixedScalerOf(p.Config, e.traits); ok {
-				checkFixedScaler(p, c, sc, voc, t, fmt.Sprintf("%s.traits[%s]", e.path, sc.Type), fmt.Sprintf("%s.traits[%d]", e.fieldPath, sc.Index), true)
+				checkFixedScaler(p, c, sc, voc, t, true)
 			}
 			break // one component's target is enough for an entry
 		}

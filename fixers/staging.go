@@ -267,14 +267,9 @@ find:
 	p.Report(Where{Node: prodTop.Node}, Finding{
 		Message: fmt.Sprintf("the app has dev (%s) and prod (%s) topologies but no staging; adding topology policy %s after %s",
 			policyNames(devTops), policyNames(prodTops), topName, lastDev.Name),
-		Path:          "spec.policies",
-		FieldPath:     fmt.Sprintf("spec.policies[%d]", lastDev.Index+1),
-		ProposedValue: flowText(topNode),
-		Assumptions:   topAssumptions,
-		Remediation:   "add a topology policy for staging between dev and prod, or exempt the app with the annotation " + oam.SkipAnnotation + ": staging",
-	}, func() {
-		insertAfter(oam.Get(app.Spec, "policies"), lastDev.Node, topNode)
-	})
+		Assumptions: topAssumptions,
+		Remediation: "add a topology policy for staging between dev and prod, or exempt the app with the annotation " + oam.SkipAnnotation + ": staging",
+	}, Edits(InsertAfter(oam.Get(app.Spec, "policies"), lastDev.Node, topNode)))
 
 	// 2. A staging copy of each override only prod uses.
 	stagingOf := map[string]string{}
@@ -295,17 +290,11 @@ find:
 		if len(scaled) > 0 {
 			assumptions = append(assumptions, fmt.Sprintf("replica counts scaled by spec.staging.replicaFactor %g: %s", cfg.Spec.Staging.ReplicaFactor, strings.Join(scaled, ", ")))
 		}
-		source := ov
 		p.Report(Where{Node: ov.Node}, Finding{
-			Message:       fmt.Sprintf("prod's override %s has no staging counterpart; adding override policy %s (a copy at staging scale) before it", ov.Name, name),
-			Path:          "spec.policies",
-			FieldPath:     fmt.Sprintf("spec.policies[%d]", ov.Index),
-			ProposedValue: flowText(node),
-			Assumptions:   assumptions,
-			Remediation:   "add an override policy for staging, or exempt the app with the annotation " + oam.SkipAnnotation + ": staging",
-		}, func() {
-			insertBefore(oam.Get(app.Spec, "policies"), source.Node, node)
-		})
+			Message:     fmt.Sprintf("prod's override %s has no staging counterpart; adding override policy %s (a copy at staging scale) before it", ov.Name, name),
+			Assumptions: assumptions,
+			Remediation: "add an override policy for staging, or exempt the app with the annotation " + oam.SkipAnnotation + ": staging",
+		}, Edits(InsertBefore(oam.Get(app.Spec, "policies"), ov.Node, node)))
 	}
 
 	// The staging step's policies: prod's, with staging counterparts.
@@ -341,26 +330,16 @@ find:
 			where = fmt.Sprintf("after %s and %s", devStep.Name, where)
 		}
 		p.Report(Where{Node: prodStep.Node}, Finding{
-			Message:       fmt.Sprintf("adding deploy step %s for staging %s", stepName, where),
-			Path:          "spec.workflow.steps",
-			FieldPath:     fmt.Sprintf("spec.workflow.steps[%d]", before.Index),
-			ProposedValue: flowText(stepNode),
-			Remediation:   "add a deploy step for staging between the dev and prod deploy steps",
-		}, func() {
-			insertBefore(wf.StepsNode, before.Node, stepNode)
-		})
+			Message:     fmt.Sprintf("adding deploy step %s for staging %s", stepName, where),
+			Remediation: "add a deploy step for staging between the dev and prod deploy steps",
+		}, Edits(InsertBefore(wf.StepsNode, before.Node, stepNode)))
 		if cfg.Spec.Staging.RequireApproval && before == prodStep && !autoFalse(prodStep) {
 			stepNames[stepName] = true
 			approval := approvalStep(prodStep.Node, uniqueName("approve-"+prodWordOf(cfg, prodStep.Name), stepNames))
 			p.Report(Where{Node: prodStep.Node}, Finding{
-				Message:       fmt.Sprintf("spec.staging.requireApproval is set and prod has no approval; adding suspend step %s before %s", oam.Str(oam.Get(approval, "name")), prodStep.Name),
-				Path:          "spec.workflow.steps",
-				FieldPath:     fmt.Sprintf("spec.workflow.steps[%d]", prodStep.Index),
-				ProposedValue: flowText(approval),
-				Remediation:   "add a suspend step before the prod deploy step",
-			}, func() {
-				insertBefore(wf.StepsNode, prodStep.Node, approval)
-			})
+				Message:     fmt.Sprintf("spec.staging.requireApproval is set and prod has no approval; adding suspend step %s before %s", oam.Str(oam.Get(approval, "name")), prodStep.Name),
+				Remediation: "add a suspend step before the prod deploy step",
+			}, Edits(InsertBefore(wf.StepsNode, prodStep.Node, approval)))
 		}
 		return
 	}
@@ -416,24 +395,9 @@ find:
 	p.Report(Where{Node: app.Spec}, Finding{
 		Message: fmt.Sprintf("the app has topologies but no workflow, so KubeVela deploys them all in parallel with every override; the implicit parallel workflow became an explicit sequential one (%s) so that staging deploys between dev and prod with its own policies",
 			strings.Join(stepNames, ", ")),
-		Path:          "spec.workflow",
-		ProposedValue: flowText(oam.Map(oam.Pair{Key: "steps", Value: oam.Seq(steps...)})),
-		Assumptions:   assumptions,
-		Remediation:   "add an explicit workflow with a deploy step per topology, staging between dev and prod",
-	}, func() {
-		wfNode := oam.Ensure(app.Spec, "workflow", yaml.MappingNode)
-		if len(wfNode.Content) == 0 {
-			wfNode.Style &^= yaml.FlowStyle // workflow: {} becomes a block
-		}
-		seq := oam.Ensure(wfNode, "steps", yaml.SequenceNode)
-		if len(seq.Content) == 0 {
-			seq.Style &^= yaml.FlowStyle // steps: [] becomes a block
-			if len(wfNode.Content) == 2 {
-				wfNode.Style &^= yaml.FlowStyle // and so does workflow: {steps: []}
-			}
-		}
-		seq.Content = append(seq.Content, steps...)
-	})
+		Assumptions: assumptions,
+		Remediation: "add an explicit workflow with a deploy step per topology, staging between dev and prod",
+	}, Edits(Append(app.Spec, "workflow.steps", steps...)))
 }
 
 // stagingTopologyNode builds the staging topology policy from prod's.
@@ -477,11 +441,11 @@ func stagingTopologyNode(cfg *config.Config, app *oam.App, prodTop *oam.Policy, 
 				addClusters()
 				return
 			}
-			appendPair(props, k.Value, cleanCopy(v))
+			appendPair(props, k.Value, oam.CleanCopy(v))
 		case "namespace":
 			appendPair(props, k.Value, scalarLike(v, ns))
 		default:
-			appendPair(props, k.Value, cleanCopy(v))
+			appendPair(props, k.Value, oam.CleanCopy(v))
 		}
 	})
 	if len(st.Clusters) > 0 {
@@ -658,24 +622,15 @@ func stagingForEnvBinding(p *Pass, pol *oam.Policy, devIdx, prodIdx []int) {
 	if !explicit {
 		assumptions = append(assumptions, "the app has no workflow: staging is deployed the way KubeVela deploys the other envs")
 	}
-	pos := "after " + devName
+	pos, insert := "after "+devName, InsertAfter(envs, devEnv, envNode)
 	if devIdx[len(devIdx)-1] < prodIdx[0] {
-		pos = "before " + prodName
+		pos, insert = "before "+prodName, InsertBefore(envs, prodEnv, envNode)
 	}
 	p.Report(Where{Node: prodEnv}, Finding{
-		Message:       fmt.Sprintf("env-binding policy %s has dev (%s) and prod (%s) envs but no staging; adding env %s %s", pol.Name, devName, prodName, envName, pos),
-		Path:          fmt.Sprintf("spec.policies[%s].properties.envs", pol.Name),
-		FieldPath:     fmt.Sprintf("spec.policies[%d].properties.envs", pol.Index),
-		ProposedValue: flowText(envNode),
-		Assumptions:   assumptions,
-		Remediation:   "add a staging env between dev and prod, or exempt the app with the annotation " + oam.SkipAnnotation + ": staging",
-	}, func() {
-		if devIdx[len(devIdx)-1] < prodIdx[0] {
-			insertBefore(envs, prodEnv, envNode)
-		} else {
-			insertAfter(envs, devEnv, envNode)
-		}
-	})
+		Message:     fmt.Sprintf("env-binding policy %s has dev (%s) and prod (%s) envs but no staging; adding env %s %s", pol.Name, devName, prodName, envName, pos),
+		Assumptions: assumptions,
+		Remediation: "add a staging env between dev and prod, or exempt the app with the annotation " + oam.SkipAnnotation + ": staging",
+	}, Edits(insert))
 	if !explicit {
 		return // the implicit workflow deploys every env
 	}
@@ -693,33 +648,23 @@ func stagingForEnvBinding(p *Pass, pol *oam.Policy, devIdx, prodIdx []int) {
 		where = fmt.Sprintf("after %s and %s", devStep.Name, where)
 	}
 	p.Report(Where{Node: prodStep.Node}, Finding{
-		Message:       fmt.Sprintf("adding deploy2env step %s for env %s %s", stepName, envName, where),
-		Path:          "spec.workflow.steps",
-		FieldPath:     fmt.Sprintf("spec.workflow.steps[%d]", before.Index),
-		ProposedValue: flowText(stepNode),
-		Remediation:   "add a deploy2env step for staging between the dev and prod steps",
-	}, func() {
-		insertBefore(wf.StepsNode, before.Node, stepNode)
-	})
+		Message:     fmt.Sprintf("adding deploy2env step %s for env %s %s", stepName, envName, where),
+		Remediation: "add a deploy2env step for staging between the dev and prod steps",
+	}, Edits(InsertBefore(wf.StepsNode, before.Node, stepNode)))
 	if cfg.Spec.Staging.RequireApproval && before == prodStep {
 		stepNames[stepName] = true
 		approval := approvalStep(prodStep.Node, uniqueName("approve-"+prodWordOf(cfg, prodStep.Name), stepNames))
 		p.Report(Where{Node: prodStep.Node}, Finding{
-			Message:       fmt.Sprintf("spec.staging.requireApproval is set and prod has no approval; adding suspend step %s before %s", oam.Str(oam.Get(approval, "name")), prodStep.Name),
-			Path:          "spec.workflow.steps",
-			FieldPath:     fmt.Sprintf("spec.workflow.steps[%d]", prodStep.Index),
-			ProposedValue: flowText(approval),
-			Remediation:   "add a suspend step before the prod deploy2env step",
-		}, func() {
-			insertBefore(wf.StepsNode, prodStep.Node, approval)
-		})
+			Message:     fmt.Sprintf("spec.staging.requireApproval is set and prod has no approval; adding suspend step %s before %s", oam.Str(oam.Get(approval, "name")), prodStep.Name),
+			Remediation: "add a suspend step before the prod deploy2env step",
+		}, Edits(InsertBefore(wf.StepsNode, prodStep.Node, approval)))
 	}
 }
 
 // stagingEnvNode builds the staging env from prod's: placement copied
 // (namespace renamed), selector copied, patch copied at staging scale.
 func stagingEnvNode(cfg *config.Config, app *oam.App, devEnv, prodEnv *yaml.Node, name string) (*yaml.Node, []string) {
-	env := cleanCopy(prodEnv)
+	env := oam.CleanCopy(prodEnv)
 	if n := oam.Get(env, "name"); n != nil && n.Kind == yaml.ScalarNode {
 		oam.SetString(n, name)
 	} else {
@@ -861,7 +806,7 @@ func stagingDocument(fp *FilePass, dev, prod *FileApp) {
 	cfg := fp.Config
 	word := stagingWord(cfg)
 	nsWord := namespaceWord(cfg)
-	root := cleanCopy(prod.App.Root)
+	root := oam.CleanCopy(prod.App.Root)
 	meta := oam.Get(root, "metadata")
 	newName, newNS := prod.App.Name, prod.App.Namespace
 	var assumptions []string
@@ -933,13 +878,9 @@ func stagingDocument(fp *FilePass, dev, prod *FileApp) {
 	fp.Report(prod, Where{Node: oam.Get(oam.Get(prod.App.Root, "metadata"), "name")}, Finding{
 		Message: fmt.Sprintf("the file has one Application per environment (%s, %s) but none for staging; adding Application %s, a copy of %s at staging scale, after %s",
 			label(dev.App.Name, dev.App.Namespace), label(prod.App.Name, prod.App.Namespace), label(newName, newNS), label(prod.App.Name, prod.App.Namespace), label(dev.App.Name, dev.App.Namespace)),
-		Path:          "metadata",
-		ProposedValue: label(newName, newNS),
-		Assumptions:   assumptions,
-		Remediation:   "add a staging Application between the dev and prod ones, or exempt the prod app with the annotation " + oam.SkipAnnotation + ": staging",
-	}, func() {
-		fp.AddDocument(dev, root)
-	})
+		Assumptions: assumptions,
+		Remediation: "add a staging Application between the dev and prod ones, or exempt the prod app with the annotation " + oam.SkipAnnotation + ": staging",
+	}, Edits(AddDocument(dev.App.Root, root)))
 }
 
 // --- names --------------------------------------------------------------
@@ -1169,31 +1110,9 @@ func scaleComponent(cfg *config.Config, c *yaml.Node, name string) []string {
 
 // --- building nodes -----------------------------------------------------
 
-// cleanCopy deep-copies a node without comments, anchors or positions
-// (aliases are expanded): prod's comments do not describe staging.
-func cleanCopy(n *yaml.Node) *yaml.Node {
-	if n == nil {
-		return nil
-	}
-	if n.Kind == yaml.AliasNode && n.Alias != nil {
-		return cleanCopy(n.Alias)
-	}
-	c := *n
-	c.HeadComment, c.LineComment, c.FootComment = "", "", ""
-	c.Anchor = ""
-	c.Line, c.Column = 0, 0
-	if n.Content != nil {
-		c.Content = make([]*yaml.Node, len(n.Content))
-		for i, ch := range n.Content {
-			c.Content[i] = cleanCopy(ch)
-		}
-	}
-	return &c
-}
-
 // renamedCopy copies a policy (or step) with a new name.
 func renamedCopy(model *yaml.Node, name string) *yaml.Node {
-	n := cleanCopy(model)
+	n := oam.CleanCopy(model)
 	if v := oam.Get(n, "name"); v != nil && v.Kind == yaml.ScalarNode {
 		oam.SetString(v, name)
 	} else {
@@ -1347,24 +1266,4 @@ func flowQuoteStyle(app *oam.App) yaml.Style {
 	}
 	walk(oam.Get(app.Spec, "policies"))
 	return style
-}
-
-// flowText renders a node on one line for finding summaries.
-func flowText(n *yaml.Node) string {
-	c := cleanCopy(n)
-	var flow func(*yaml.Node)
-	flow = func(n *yaml.Node) {
-		if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
-			n.Style |= yaml.FlowStyle
-		}
-		for _, ch := range n.Content {
-			flow(ch)
-		}
-	}
-	flow(c)
-	out, err := yaml.Marshal(c)
-	if err != nil {
-		return ""
-	}
-	return strings.TrimSpace(string(out))
 }

@@ -122,11 +122,9 @@ var brokenCircuitBreaker = &fixers.Rule{
 	Run: func(p *fixers.Pass) {
 		for _, c := range p.App.Components {
 			comp := c
-			p.Report(fixers.Where{Component: comp}, fixers.Finding{Message: "adds a broken trait"}, func() {
-				traits := oam.Ensure(comp.Node, "traits", yaml.SequenceNode)
-				oam.Append(traits, oam.Map(oam.P("type", "circuit-breaker"),
-					oam.Pair{Key: "properties", Value: oam.Map(oam.P("failureThreshold", "five"))}))
-			})
+			p.Report(fixers.Where{Component: comp}, fixers.Finding{Message: "adds a broken trait"}, fixers.Edits(
+				fixers.Append(comp.Node, "traits", oam.Map(oam.P("type", "circuit-breaker"),
+					oam.Pair{Key: "properties", Value: oam.Map(oam.P("failureThreshold", "five"))}))))
 		}
 	},
 }

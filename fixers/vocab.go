@@ -65,30 +65,27 @@ func ports(c *oam.Component) []int {
 type envVar struct {
 	Name  string
 	Value *yaml.Node // the scalar to edit in place
-	// Path is the variable's place in the user's words.
-	Path string
 }
 
 // envVars lists a mapping's environment variables in every configured
 // location: `env` lists of {name, value} and `environment` maps.
-func envVars(cfg *config.Config, props *yaml.Node, prefix string) []envVar {
+func envVars(cfg *config.Config, props *yaml.Node) []envVar {
 	var out []envVar
 	for _, ef := range cfg.Spec.Vocabulary.EnvFields {
 		holder := oam.GetPath(props, ef.Field)
 		switch ef.Style {
 		case config.EnvList:
-			for i, item := range oam.Items(holder) {
+			for _, item := range oam.Items(holder) {
 				v := oam.Get(item, "value")
 				if v == nil || v.Kind != yaml.ScalarNode {
 					continue
 				}
-				out = append(out, envVar{Name: oam.Str(oam.Get(item, "name")), Value: v,
-					Path: fmt.Sprintf("%s.%s[%d].value", prefix, ef.Field, i)})
+				out = append(out, envVar{Name: oam.Str(oam.Get(item, "name")), Value: v})
 			}
 		case config.EnvMap:
 			oam.Pairs(holder, func(k, v *yaml.Node) {
 				if v.Kind == yaml.ScalarNode {
-					out = append(out, envVar{Name: k.Value, Value: v, Path: prefix + "." + ef.Field + "." + k.Value})
+					out = append(out, envVar{Name: k.Value, Value: v})
 				}
 			})
 		}

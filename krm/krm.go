@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/oamfix/oamfix/config"
+	"github.com/oamfix/oamfix/engine"
 	"github.com/oamfix/oamfix/fixers"
 	"github.com/oamfix/oamfix/oam"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -122,7 +123,7 @@ func Process(rl *framework.ResourceList, opts Options) error {
 	}
 
 	var findings []fixers.Finding
-	groups := map[string][]fixers.FileDoc{}
+	groups := map[string][]engine.Doc{}
 	var paths []string
 	for i, item := range rl.Items {
 		rl.Results = append(rl.Results, duplicateKeyResults(item)...)
@@ -136,28 +137,25 @@ func Process(rl *framework.ResourceList, opts Options) error {
 			rl.Results = append(rl.Results, errorResult(item, fmt.Errorf("path annotation %q is absolute or leaves the package (..); refusing to edit this item", path)))
 			continue
 		}
-		loc := fixers.Location{File: path, Document: i}
-		fs, _, err := fixers.Run(item.YNode(), loc, set.Config, rules, checkOnly)
-		if err != nil {
-			rl.Results = append(rl.Results, errorResult(item, err))
-			return rl.Results
-		}
-		findings = append(findings, fs...)
 		if _, ok := groups[path]; !ok {
 			paths = append(paths, path)
 		}
-		groups[path] = append(groups[path], fixers.FileDoc{Root: item.YNode(), Loc: loc})
+		groups[path] = append(groups[path], engine.Doc{Node: item.YNode(), File: path, Index: i})
 	}
 	added := map[int][]*yaml.Node{}
+	opts2 := engine.Options{Config: set.Config, Rules: rules, CheckOnly: checkOnly}
 	for _, path := range paths {
-		fs, _, err := fixers.RunFile(groups[path], set.Config, rules, checkOnly, func(after int, root *yaml.Node) {
-			added[after] = append(added[after], root)
-		})
+		docs := groups[path]
+		out, err := engine.Run(docs, opts2)
 		if err != nil {
 			rl.Results = append(rl.Results, &framework.Result{Severity: framework.Error, Message: err.Error()})
 			return rl.Results
 		}
-		findings = append(findings, fs...)
+		findings = append(findings, out.Findings...)
+		for _, a := range out.Added {
+			after := docs[a.After].Index
+			added[after] = append(added[after], a.Root)
+		}
 	}
 
 	// Findings carry the position of their item in Document.

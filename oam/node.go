@@ -355,3 +355,45 @@ func blockify(parent, child *yaml.Node) {
 		parent.Style &^= yaml.FlowStyle
 	}
 }
+
+// CleanCopy deep-copies a node without comments, anchors or positions
+// (aliases are expanded): prod's comments do not describe staging.
+func CleanCopy(n *yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		return CleanCopy(n.Alias)
+	}
+	c := *n
+	c.HeadComment, c.LineComment, c.FootComment = "", "", ""
+	c.Anchor = ""
+	c.Line, c.Column = 0, 0
+	if n.Content != nil {
+		c.Content = make([]*yaml.Node, len(n.Content))
+		for i, ch := range n.Content {
+			c.Content[i] = CleanCopy(ch)
+		}
+	}
+	return &c
+}
+
+// FlowText renders a node on one line for finding summaries.
+func FlowText(n *yaml.Node) string {
+	c := CleanCopy(n)
+	var flow func(*yaml.Node)
+	flow = func(n *yaml.Node) {
+		if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
+			n.Style |= yaml.FlowStyle
+		}
+		for _, ch := range n.Content {
+			flow(ch)
+		}
+	}
+	flow(c)
+	out, err := yaml.Marshal(c)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}

@@ -30,6 +30,8 @@ type App struct {
 	Skip map[string]string
 	// Spec is the spec mapping (nil if absent).
 	Spec *yaml.Node
+
+	paths map[*yaml.Node]Path
 }
 
 // Component is one entry of spec.components.

@@ -1,0 +1,319 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/oamfix/oamfix/config"
+	"github.com/oamfix/oamfix/fixers"
+	"github.com/oamfix/oamfix/oam"
+	"github.com/oamfix/oamfix/validate"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Doc is one Application document handed to Run.
+type Doc struct {
+	// Node is the document (or its top-level mapping); fixes edit it in place.
+	Node *yaml.Node
+	// File is the path findings carry ("" when there is none, as under kustomize).
+	File string
+	// Index is the document's position in its file (or the item's in a
+	// ResourceList); findings carry it as Document.
+	Index int
+	// Line converts a node line (1-based within the document) to a file
+	// line; nil when node lines are file lines.
+	Line func(int) int
+}
+
+// Added is a document a fix adds: Root goes after Docs[After].
+type Added struct {
+	After int
+	Root  *yaml.Node
+}
+
+// Outcome is what Run made of a group of documents.
+type Outcome struct {
+	Findings []fixers.Finding
+	// Changed says, per document, whether a fix edited it.
+	Changed []bool
+	// Added lists new documents, in the order they were added.
+	Added []Added
+}
+
+// Run is the one driver of the rules: the CLI, the KRM function and the
+// PR bot all come here. It runs the rules over the Application documents
+// of one file (or of one KRM package path), in rule order, each rule
+// seeing the edits of those before it, then the file-level rules. For
+// each finding a rule reports it applies exemptions, the rule's mode and
+// the fix's preconditions, and writes the fix when all allow it; the
+// finding's paths and proposed value come from the fix's edits. With
+// Definitions set it validates every Application before and after, and
+// refuses (returns an error for) fixes that make one invalid.
+func Run(docs []Doc, opts Options) (out *Outcome, err error) {
+	defer func() {
+		// A rule is code over untrusted input: turn a bug into an error
+		// naming the file instead of crashing a whole run.
+		if r := recover(); r != nil {
+			file := ""
+			if len(docs) > 0 {
+				file = docs[0].File
+			}
+			err = fmt.Errorf("%s: internal error in a rule: %v", file, r)
+		}
+	}()
+	out = &Outcome{Changed: make([]bool, len(docs))}
+	apps := make([]*oam.App, len(docs))
+	for i, d := range docs {
+		var before []validate.Problem
+		if opts.Definitions != nil {
+			before = validate.Validate(yaml.NewRNode(d.Node), d.File, opts.Definitions)
+		}
+		app := oam.Load(d.Node)
+		for _, r := range opts.Rules {
+			mode, ok := ruleMode(opts, r)
+			if !ok || r.Run == nil {
+				continue
+			}
+			p := fixers.NewPass(r, app, opts.Config, mode)
+			r.Run(p)
+			changed := false
+			for _, rep := range p.Reported() {
+				f, fixed := settle(r, mode, app, d, rep, out.adder(docs))
+				out.Findings = append(out.Findings, f)
+				changed = changed || fixed
+			}
+			if changed {
+				out.Changed[i] = true
+				app = oam.Load(d.Node) // the next rule sees this rule's edits
+			}
+		}
+		apps[i] = app
+		if opts.Definitions != nil {
+			vf, err := validated(d, before, opts.Definitions)
+			if err != nil {
+				return out, err
+			}
+			out.Findings = append(out.Findings, vf...)
+		}
+	}
+	if len(docs) == 0 {
+		return out, nil
+	}
+	for _, r := range opts.Rules {
+		mode, ok := ruleMode(opts, r)
+		if !ok || r.RunFile == nil {
+			continue
+		}
+		fp := &fixers.FilePass{Rule: r, Config: opts.Config, Mode: mode}
+		for i, d := range docs {
+			fp.Apps = append(fp.Apps, &fixers.FileApp{App: oam.Load(d.Node), Index: i})
+		}
+		r.RunFile(fp)
+		for _, rep := range fp.Reported() {
+			i := rep.App.Index
+			f, fixed := settle(r, mode, rep.App.App, docs[i], rep.Reported, out.adder(docs))
+			out.Findings = append(out.Findings, f)
+			out.Changed[i] = out.Changed[i] || fixed
+		}
+	}
+	return out, nil
+}
+
+// adder records the documents fixes add, after the document whose root
+// they name.
+func (out *Outcome) adder(docs []Doc) func(after, root *yaml.Node) {
+	return func(after, root *yaml.Node) {
+		for i, d := range docs {
+			if oam.Unwrap(d.Node) == after {
+				out.Added = append(out.Added, Added{After: i, Root: root})
+				return
+			}
+		}
+		panic("a fix adds a document after one that is not in its file")
+	}
+}
+
+// ruleMode is the mode a rule runs in, and false when it is off.
+func ruleMode(opts Options, r *fixers.Rule) (config.Mode, bool) {
+	mode := opts.Config.Mode(r.ID)
+	if mode == config.ModeOff {
+		return mode, false
+	}
+	if opts.CheckOnly {
+		mode = config.ModeCheck
+	}
+	return mode, true
+}
+
+// settle turns what a rule reported into a finding: it fills in the rule,
+// severity, file, line, resource and paths, and decides the status. A
+// fix is written only for a fixable rule in fix mode, with no exemption
+// and every precondition met; fixed says whether it was.
+func settle(r *fixers.Rule, mode config.Mode, app *oam.App, d Doc, rep fixers.Reported, addDocument func(after, root *yaml.Node)) (f fixers.Finding, fixed bool) {
+	f = rep.Finding
+	w := rep.Where
+	f.Rule = r.ID
+	if f.Severity == "" {
+		f.Severity = r.Severity
+	}
+	f.File = d.File
+	f.Document = d.Index
+	f.Resource = fixers.ResourceRef{APIVersion: app.APIVersion, Kind: "Application", Name: app.Name, Namespace: app.Namespace}
+	if w.Component != nil {
+		f.Component = w.Component.Name
+	}
+	node := w.Node
+	if node == nil && w.Trait != nil {
+		node = w.Trait.Node
+	}
+	if node == nil && w.Component != nil {
+		node = w.Component.Node
+	}
+	if node == nil {
+		node = app.Root
+	}
+	if node != nil && node.Line > 0 {
+		f.Line, f.Column = node.Line, node.Column
+		if d.Line != nil {
+			f.Line = d.Line(node.Line)
+		}
+	}
+	if rep.Fix != nil && len(rep.Fix.Edits) > 0 {
+		describeEdit(app, rep.Fix.Edits[0], &f)
+	}
+	if f.Path == "" {
+		if p, ok := app.PathOf(node); ok {
+			f.Path, f.FieldPath = p.Named, p.Indexed
+		}
+	}
+	f.Status = fixers.Open
+	if why, ok := app.Exempt(r.ID, w.Component, w.Trait); ok {
+		f.Status = fixers.Suppressed
+		f.SuppressedBy = why
+		return f, false
+	}
+	if rep.Fix == nil || !r.Fixable {
+		return f, false
+	}
+	for _, u := range rep.Fix.Unmet() {
+		f.Unmet = append(f.Unmet, fixers.Unmet{Precondition: u.Name, Reason: u.Reason, Remedy: u.Remedy})
+	}
+	if len(f.Unmet) > 0 || mode != config.ModeFix {
+		return f, false
+	}
+	for _, e := range rep.Fix.Edits {
+		e.Apply(addDocument)
+	}
+	f.Status = fixers.Fixed
+	return f, true
+}
+
+// describeEdit fills a finding's paths, current and proposed value from
+// the edit that resolves it, before the edit is made.
+func describeEdit(app *oam.App, e fixers.Edit, f *fixers.Finding) {
+	at, ok := app.PathOf(e.At)
+	switch e.Op {
+	case fixers.OpSetScalar:
+		setIfEmpty(&f.CurrentValue, e.At.Value)
+		f.ProposedValue = e.Value.Value
+	case fixers.OpSet:
+		for _, k := range e.Keys {
+			at = at.Child(k)
+		}
+		cur := e.At
+		for _, k := range e.Keys {
+			cur = oam.Get(cur, k)
+		}
+		if cur != nil {
+			setIfEmpty(&f.CurrentValue, text(cur))
+		}
+		f.ProposedValue = text(e.Value)
+	case fixers.OpAppend:
+		seq := e.At
+		for _, k := range e.Keys {
+			at = at.Child(k)
+			seq = oam.Get(seq, k)
+		}
+		f.Path, f.FieldPath = at.Named, at.Indexed+fmt.Sprintf("[%d]", len(oam.Items(seq)))
+		f.ProposedValue = text(e.Items...)
+		return
+	case fixers.OpInsertBefore, fixers.OpInsertAfter:
+		i := len(e.At.Content)
+		for j, it := range e.At.Content {
+			if it == e.Sibling {
+				i = j
+				if e.Op == fixers.OpInsertAfter {
+					i++
+				}
+			}
+		}
+		f.Path, f.FieldPath = at.Named, at.Indexed+fmt.Sprintf("[%d]", i)
+		f.ProposedValue = text(e.Items...)
+		return
+	case fixers.OpReplaceItems:
+		setIfEmpty(&f.CurrentValue, text(e.At))
+		f.ProposedValue = text(oam.Seq(e.Items...))
+	case fixers.OpAddDocument:
+		meta := oam.Get(e.Value, "metadata")
+		f.ProposedValue = oam.Str(oam.Get(meta, "name"))
+		if ns := oam.Str(oam.Get(meta, "namespace")); ns != "" {
+			f.ProposedValue += " (namespace " + ns + ")"
+		}
+		return
+	}
+	if ok {
+		f.Path, f.FieldPath = at.Named, at.Indexed
+	}
+}
+
+// text renders nodes for a finding: a scalar's value, a collection on one
+// line (several items as one flow list).
+func text(ns ...*yaml.Node) string {
+	if len(ns) == 1 {
+		if ns[0].Kind == yaml.ScalarNode {
+			return ns[0].Value
+		}
+		return oam.FlowText(ns[0])
+	}
+	return oam.FlowText(oam.Seq(ns...))
+}
+
+func setIfEmpty(s *string, v string) {
+	if *s == "" {
+		*s = v
+	}
+}
+
+// validated checks a fixed Application. A problem that was not there
+// before the fixes is an oamfix bug: it refuses the file. The others are
+// returned as findings.
+func validated(d Doc, before []validate.Problem, defs *validate.Definitions) ([]fixers.Finding, error) {
+	had := map[string]bool{}
+	for _, p := range before {
+		had[p.Field+"\x00"+p.Message] = true
+	}
+	line := func(l int) int {
+		if d.Line != nil {
+			return d.Line(l)
+		}
+		return l
+	}
+	rn := yaml.NewRNode(d.Node)
+	meta, _ := rn.GetMeta()
+	var out []fixers.Finding
+	for _, p := range validate.Validate(rn, d.File, defs) {
+		if p.Severity == validate.Error && !had[p.Field+"\x00"+p.Message] {
+			return nil, fmt.Errorf("%s:%d: the fixes would make the Application invalid: %s (please report this oamfix bug)", d.File, line(p.Line), p.Message)
+		}
+		sev := fixers.High
+		if p.Severity != validate.Error {
+			sev = fixers.Info
+		}
+		out = append(out, fixers.Finding{
+			Rule: ValidateRule, Severity: sev, Status: fixers.Open, Message: p.Message,
+			Path: p.Field, File: d.File, Line: line(p.Line), Document: d.Index, Component: p.Component,
+			Resource:    fixers.ResourceRef{APIVersion: meta.APIVersion, Kind: meta.Kind, Name: meta.Name, Namespace: meta.Namespace},
+			Remediation: "fix the field so the Application matches its definitions",
+		})
+	}
+	return out, nil
+}
