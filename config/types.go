@@ -165,13 +165,13 @@ type RuleConfig struct {
 	Mode Mode `json:"mode" yaml:"mode"`
 }
 
-// RuleIDs are the IDs spec.rules accepts: the fixing rules, then the
-// check-only rules. Treat it as read-only; use Options.KnownRules to accept
+// RuleIDs are the IDs spec.rules accepts, in the order of the rules
+// section of default.yaml (the fixing rules, then the check-only rules).
+// They are read from that file, where each rule's config entry is
+// documented, so the list is written once; a test keeps it equal to the
+// rule registry. Treat it as read-only; use Options.KnownRules to accept
 // more.
-var RuleIDs = []string{
-	"replicas", "probes", "cors", "circuit-breaker", "network-policy", "staging",
-	"backup", "observability", "rollout", "storage", "database-replicas", "spot-instances", "critical-floors",
-}
+var RuleIDs = rulesOf(defaultYAML)
 
 // Replicas configures replica floors and autoscaler bounds.
 type Replicas struct {

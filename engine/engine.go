@@ -41,7 +41,7 @@ type Options struct {
 }
 
 // ValidateRule is the rule ID of validation findings.
-const ValidateRule = "validate"
+var ValidateRule = fixers.Validation.ID
 
 // Process runs the rules over every Application document of a parsed file
 // and projects the fixes onto its original bytes. Documents that are not

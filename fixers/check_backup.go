@@ -28,6 +28,7 @@ crossplane-*, tf-* types, *-rds*) has the provider's automated backups, so
 it is a medium finding asking to set the retention explicitly. Check only:
 oamfix cannot know where backups should go.`,
 	Severity: Critical,
+	Area:     "Data",
 	Run:      runBackup,
 }
 

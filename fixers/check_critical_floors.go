@@ -31,6 +31,7 @@ Critical components are those in spec.criticalComponents. Two floors:
 
 Check only: the right size comes from a load test at spec.target.`,
 	Severity: High,
+	Area:     "Scalability",
 	Run:      runCriticalFloors,
 }
 

@@ -24,6 +24,7 @@ spec.criticalComponents are skipped: extra replicas there are deliberate.
 Check only: keep the larger count when you need to survive two failures at
 once or need the read capacity, and exempt the component.`,
 	Severity: Medium,
+	Area:     "Cost",
 	Run:      runDatabaseReplicas,
 }
 

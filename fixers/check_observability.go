@@ -24,6 +24,7 @@ checked, and apps whose name or namespace says dev are skipped. Check only:
 monitoring is a platform decision; if the cluster scrapes every pod
 already, exempt the app with the oamfix.dev/skip annotation.`,
 	Severity: High,
+	Area:     "Operations",
 	Run:      runObservability,
 }
 

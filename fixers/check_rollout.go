@@ -25,6 +25,7 @@ apps whose name or namespace says dev, and apps whose workflow is an
 external reference (workflow.ref), are skipped. Check only: the right
 strategy depends on the platform's rollout controller.`,
 	Severity: Medium,
+	Area:     "Operations",
 	Run:      runRollout,
 }
 

@@ -24,6 +24,7 @@ cloud.google.com/gke-preemptible, kubernetes.azure.com/scalesetpriority,
 node.kubernetes.io/lifecycle). Check only: spot capacity needs node pools
 and a workload that tolerates interruption.`,
 	Severity: Low,
+	Area:     "Cost",
 	Run:      runSpotInstances,
 }
 

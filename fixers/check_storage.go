@@ -23,6 +23,7 @@ env-binding patches included); sizes above spec.checks.maxStorage (default
 100Gi) are a medium cost finding. A storageClass or storageClassName of gp2
 is a low one. Check only: shrinking a volume is not an edit to make blindly.`,
 	Severity: Medium,
+	Area:     "Cost",
 	Run:      runStorage,
 }
 

@@ -18,6 +18,8 @@ failureThreshold 5, recoveryTimeout 30s, halfOpenMaxCalls 3 (all configurable).
 The trait does not exist in KubeVela: install oamfix's TraitDefinition
 (oamfix defs) before deploying. Workers and data stores are skipped.`,
 	Severity: High,
+	Area:     "Reliability",
+	Commit:   "add circuit breakers",
 	Fixable:  true,
 	Run:      runCircuitBreaker,
 }

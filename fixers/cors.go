@@ -24,6 +24,8 @@ finding is reported with high severity and nothing is edited. Keys that
 merely look similar (an allowedOrigins list of namespaces in a security
 policy, say) are not CORS and stay untouched.`,
 	Severity: High,
+	Area:     "Security",
+	Commit:   "restrict CORS origins",
 	Fixable:  true,
 	Run:      runCORS,
 }

@@ -20,6 +20,8 @@ istio-system) and allowedPorts, the component's own ports as derived from its
 properties (never a guessed 8080; omitted when the component exposes none).
 Install oamfix's TraitDefinition (oamfix defs) before deploying.`,
 	Severity: High,
+	Area:     "Security",
+	Commit:   "add network policies",
 	Fixable:  true,
 	Run:      runNetworkPolicy,
 }

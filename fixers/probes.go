@@ -23,6 +23,8 @@ keeps them: KubeVela's livenessProbe/readinessProbe properties plus the
 startup-probe trait, or a probes: {liveness, readiness, startup} map for
 platforms that use one. Existing probes stay exactly as written.`,
 	Severity: High,
+	Area:     "Reliability",
+	Commit:   "add startup, liveness and readiness probes",
 	Fixable:  true,
 	Run:      runProbes,
 }

@@ -26,9 +26,23 @@ func All() []*Rule {
 	}
 }
 
-// Lookup returns the rule with the given ID, or nil.
+// Areas are the sections of an infrastructure review, in report order;
+// every rule's Area is one of them.
+var Areas = []string{"Scalability", "Reliability", "Security", "Operations", "Cost", "Data"}
+
+// Validation describes the findings of the engine's own validation of
+// fixed Applications (--validate). It is not in All: it has no Run and
+// --rules cannot select it.
+var Validation = &Rule{
+	ID:       "validate",
+	Doc:      "Report Application fields that do not match the Application CRD or the known component and trait definitions.",
+	Severity: High,
+	Area:     "Reliability",
+}
+
+// Lookup returns the rule with the given ID (Validation included), or nil.
 func Lookup(id string) *Rule {
-	for _, r := range All() {
+	for _, r := range append(All(), Validation) {
 		if r.ID == id {
 			return r
 		}

@@ -29,6 +29,8 @@ app already uses, else spec.vocabulary.addAutoscaler); a component pinned by
 scaler alone has its replicas raised, and oamfix never adds an autoscaler
 next to scaler, which KubeVela only supports with an apply-once policy.`,
 	Severity: High,
+	Area:     "Scalability",
+	Commit:   "raise replica floors and autoscaling ceilings",
 	Fixable:  true,
 	Run:      runReplicas,
 }

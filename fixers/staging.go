@@ -41,6 +41,8 @@ spec.staging.requireApproval adds a suspend step before prod when prod has
 no approval yet. Existing policies and steps are never changed. Apps without
 both dev and prod get one info finding.`,
 	Severity: Medium,
+	Area:     "Operations",
+	Commit:   "add a staging environment",
 	Fixable:  true,
 	Run:      runStaging,
 	RunFile:  runStagingFile,

@@ -15,22 +15,12 @@ import (
 	"github.com/oamfix/oamfix/kio"
 )
 
-// commitMessages are the commit subjects of the rules, after "fix(oam): ".
-var commitMessages = map[string]string{
-	"replicas":        "raise replica floors and autoscaling ceilings",
-	"probes":          "add startup, liveness and readiness probes",
-	"cors":            "restrict CORS origins",
-	"circuit-breaker": "add circuit breakers",
-	"network-policy":  "add network policies",
-	"staging":         "add a staging environment",
-}
-
 // CommitSubject is the conventional commit subject of a rule's fixes,
-// e.g. "fix(oam): restrict CORS origins (cors)".
+// e.g. "fix(oam): restrict CORS origins (cors)"; the text is the rule's Commit.
 func CommitSubject(ruleID string) string {
-	msg, ok := commitMessages[ruleID]
-	if !ok {
-		msg = "apply fixes"
+	msg := "apply fixes"
+	if r := fixers.Lookup(ruleID); r != nil && r.Commit != "" {
+		msg = r.Commit
 	}
 	return fmt.Sprintf("fix(oam): %s (%s)", msg, ruleID)
 }

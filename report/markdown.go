@@ -356,9 +356,9 @@ func (m *mdWriter) areas(rules ruleSet, byRule map[string][]fixers.Finding) {
 	for id := range byRule {
 		byArea[areaOf(id)] = append(byArea[areaOf(id)], id)
 	}
-	order := areaOrder
+	order := fixers.Areas
 	if len(byArea[otherArea]) > 0 {
-		order = append(append([]string{}, areaOrder...), otherArea)
+		order = append(append([]string{}, fixers.Areas...), otherArea)
 	}
 	for _, area := range order {
 		m.linef("### %s\n", area)

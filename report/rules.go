@@ -8,42 +8,15 @@ import (
 	"github.com/oamfix/oamfix/oam"
 )
 
-// areaOrder lists the areas of an infrastructure review, in report order.
-var areaOrder = []string{"Scalability", "Reliability", "Security", "Operations", "Cost", "Data"}
-
-// ruleAreas files each rule under an area of the review.
-var ruleAreas = map[string]string{
-	"replicas":          "Scalability",
-	"critical-floors":   "Scalability",
-	"probes":            "Reliability",
-	"circuit-breaker":   "Reliability",
-	"validate":          "Reliability",
-	"cors":              "Security",
-	"network-policy":    "Security",
-	"staging":           "Operations",
-	"rollout":           "Operations",
-	"observability":     "Operations",
-	"storage":           "Cost",
-	"database-replicas": "Cost",
-	"spot-instances":    "Cost",
-	"backup":            "Data",
-}
-
-// otherArea holds rules no area claims.
+// otherArea holds findings of rules oamfix does not declare.
 const otherArea = "Other"
 
 // areaOf returns the review area of a rule.
 func areaOf(ruleID string) string {
-	if a, ok := ruleAreas[ruleID]; ok {
-		return a
+	if r := fixers.Lookup(ruleID); r != nil && r.Area != "" {
+		return r.Area
 	}
 	return otherArea
-}
-
-// extraRuleDocs describe rule IDs that findings carry but no fixers.Rule
-// declares (the engine's validation).
-var extraRuleDocs = map[string]string{
-	"validate": "Report Application fields that do not match the Application CRD or the known component and trait definitions.",
 }
 
 // ruleSet is the rules a report describes, by ID.
@@ -61,11 +34,11 @@ func newRuleSet(rules []*fixers.Rule, fs []fixers.Finding) ruleSet {
 	}
 	for _, f := range fs {
 		if _, ok := set[f.Rule]; !ok {
-			doc := extraRuleDocs[f.Rule]
-			if doc == "" {
-				doc = "Findings of the " + f.Rule + " check."
+			if r := fixers.Lookup(f.Rule); r != nil {
+				set[f.Rule] = r
+				continue
 			}
-			set[f.Rule] = &fixers.Rule{ID: f.Rule, Doc: doc, Severity: f.Severity}
+			set[f.Rule] = &fixers.Rule{ID: f.Rule, Doc: "Findings of the " + f.Rule + " check.", Severity: f.Severity}
 		}
 	}
 	return set
