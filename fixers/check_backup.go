@@ -43,8 +43,6 @@ func runBackup(p *Pass) {
 		if off, node := backupSwitchedOff(c); off != "" {
 			p.Report(Where{Component: c, Node: node}, Finding{
 				Message:     fmt.Sprintf("stateful component %q (%s) has its backup switched off (%s): a failure of its volumes loses the data", c.Name, c.Type, off),
-				Path:        compPath(c) + ".properties." + off,
-				FieldPath:   compFieldPath(c) + ".properties." + off,
 				Remediation: backupRemediation(c),
 			}, nil)
 			continue
@@ -56,16 +54,12 @@ func runBackup(p *Pass) {
 			p.Report(Where{Component: c}, Finding{
 				Severity:    Medium,
 				Message:     fmt.Sprintf("managed database %q (%s) sets no backup retention: its backups follow the provider's defaults, which may keep only days of history and no copy in another region", c.Name, c.Type),
-				Path:        compPath(c),
-				FieldPath:   compFieldPath(c),
 				Remediation: fmt.Sprintf("set the backup retention, window and cross-region copy of %s explicitly in its properties, or exempt it with # oamfix:ignore backup -- reason", c.Name),
 			}, nil)
 			continue
 		}
 		p.Report(Where{Component: c}, Finding{
 			Message:     fmt.Sprintf("stateful component %q (%s) has no backup configuration: a failure of its volumes loses the data", c.Name, c.Type),
-			Path:        compPath(c),
-			FieldPath:   compFieldPath(c),
 			Remediation: backupRemediation(c),
 		}, nil)
 	}

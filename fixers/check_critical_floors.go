@@ -67,11 +67,10 @@ func criticalReplicaFloor(p *Pass, c *oam.Component, kind string) {
 	floor := p.Config.Spec.Replicas.CriticalMinReplicas
 	var node *yaml.Node
 	var trait *oam.Trait
-	path := compPath(c) + ".properties.replicas"
 	if as, voc, ok := autoscalerOf(p.Config, c.Traits); ok {
-		node, trait, path = oam.GetPath(as.Properties, voc.Min), as, fmt.Sprintf("%s.traits[%s].properties.%s", compPath(c), as.Type, voc.Min)
+		node, trait = oam.GetPath(as.Properties, voc.Min), as
 	} else if sc, voc, ok := fixedScalerOf(p.Config, c.Traits); ok {
-		node, trait, path = oam.GetPath(sc.Properties, voc.Field), sc, fmt.Sprintf("%s.traits[%s].properties.%s", compPath(c), sc.Type, voc.Field)
+		node, trait = oam.GetPath(sc.Properties, voc.Field), sc
 	} else {
 		node = oam.Get(c.Properties, "replicas")
 	}
@@ -91,7 +90,6 @@ func criticalReplicaFloor(p *Pass, c *oam.Component, kind string) {
 	p.Report(Where{Component: c, Trait: trait, Node: node}, Finding{
 		Message: fmt.Sprintf("critical component %q runs %s replica(s), below the critical floor of %d (spec.replicas.criticalMinReplicas): losing one pod takes away %d%% of its capacity",
 			c.Name, current, floor, 100/max(cur, 1)),
-		Path:          path,
 		CurrentValue:  fmt.Sprint(cur),
 		ProposedValue: fmt.Sprint(floor),
 		Assumptions:   []string{"the floor comes from spec.replicas.criticalMinReplicas"},
@@ -104,16 +102,11 @@ func criticalResourceFloors(p *Pass, c *oam.Component) {
 	type place struct {
 		props *yaml.Node
 		trait *oam.Trait
-		path  string
 	}
-	places := []place{
-		{c.Properties, nil, compPath(c) + ".properties"},
-		{oam.GetPath(c.Properties, "resources.requests"), nil, compPath(c) + ".properties.resources.requests"},
-	}
+	places := []place{{c.Properties, nil}, {oam.GetPath(c.Properties, "resources.requests"), nil}}
 	for _, t := range c.Traits {
 		if t.Type == "resource" {
-			at := fmt.Sprintf("%s.traits[%s].properties", compPath(c), t.Type)
-			places = append(places, place{t.Properties, t, at}, place{oam.Get(t.Properties, "requests"), t, at + ".requests"})
+			places = append(places, place{t.Properties, t}, place{oam.Get(t.Properties, "requests"), t})
 		}
 	}
 	for _, pl := range places {
@@ -128,7 +121,6 @@ func criticalResourceFloors(p *Pass, c *oam.Component) {
 			p.Report(Where{Component: c, Trait: pl.trait, Node: node}, Finding{
 				Message: fmt.Sprintf("critical component %q requests %s %s, below the %s floor for critical components (%d%% short)",
 					c.Name, node.Value, r.key, r.floor, percentLess(want, have)),
-				Path:          pl.path + "." + r.key,
 				CurrentValue:  node.Value,
 				ProposedValue: r.floor,
 				Assumptions:   []string{fmt.Sprintf("the floors (%s CPU, %s memory) come from spec.checks.criticalCPU and spec.checks.criticalMemory", checks.CriticalCPU, checks.CriticalMemory)},

@@ -50,7 +50,6 @@ func runDatabaseReplicas(p *Pass) {
 			p.Report(Where{Component: c, Trait: t, Node: node}, Finding{
 				Message: fmt.Sprintf("data store %q (%s) runs %d replicas; %s: %d → %d is %s, %d%% less compute and storage for this data store",
 					c.Name, c.Type, n, why, n, want, plural(n-want, "fewer pod"), percentLess(float64(n), float64(want))),
-				Path:          path + "." + field,
 				CurrentValue:  node.Value,
 				ProposedValue: fmt.Sprint(want),
 				Assumptions:   []string{"the recommended count comes from spec.checks.databaseReplicas"},

@@ -39,8 +39,6 @@ func runObservability(p *Pass) {
 	p.Report(Where{Node: oam.KeyNode(p.App.Spec, "components")}, Finding{
 		Message: fmt.Sprintf("application %q has no monitoring or tracing: no metrics, dashboards, alerts or traces for %s, so an SLA breach is seen by users first",
 			p.App.Name, strings.Join(names, ", ")),
-		Path:        "spec.components",
-		FieldPath:   "spec.components",
 		Remediation: "add a monitoring component or trait (e.g. a prometheus-scrape trait on each service plus a Grafana dashboard and alert rules, and an OpenTelemetry/Jaeger tracing component); if the platform observes every workload already, exempt the app with the annotation oamfix.dev/skip: observability",
 	}, nil)
 }

@@ -72,14 +72,12 @@ func runRollout(p *Pass) {
 			gated = true
 		}
 	}
-	where, at, why := oam.KeyNode(app.Spec, "components"), "spec.components", "it has no workflow"
+	where, why := oam.KeyNode(app.Spec, "components"), "it has no workflow"
 	if app.Workflow != nil {
-		where, at, why = oam.KeyNode(app.Spec, "workflow"), "spec.workflow", "its workflow has no approval (suspend) step before a deploy step"
+		where, why = oam.KeyNode(app.Spec, "workflow"), "its workflow has no approval (suspend) step before a deploy step"
 	}
 	p.Report(Where{Node: where}, Finding{
 		Message:     fmt.Sprintf("application %q has no rollout strategy: no canary or rollout trait, and %s, so a bad release reaches every user at once and is rolled back by hand", app.Name, why),
-		Path:        at,
-		FieldPath:   at,
 		Remediation: "add a progressive rollout (a kruise-rollout or rollout trait with canary batches on the services), or a suspend step before the production deploy step so a person approves it, and keep the previous revision to roll back to (vela workflow rollback); or exempt the app with the annotation oamfix.dev/skip: rollout",
 	}, nil)
 }

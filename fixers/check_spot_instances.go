@@ -41,8 +41,6 @@ func runSpotInstances(p *Pass) {
 		}
 		p.Report(Where{Component: c}, Finding{
 			Message:     fmt.Sprintf("worker %q is not critical but runs on on-demand capacity: spot or preemptible nodes cost a fraction of on-demand for work that can be retried", c.Name),
-			Path:        compPath(c) + ".traits",
-			FieldPath:   compFieldPath(c) + ".traits",
 			Assumptions: []string{"workers not listed in spec.criticalComponents are taken to tolerate interruption"},
 			Remediation: "schedule it on spot capacity (a spot-instances trait from your platform, or a node selector such as karpenter.sh/capacity-type: spot with the matching toleration) with a fallback to on-demand; or exempt it with # oamfix:ignore spot-instances -- reason",
 		}, nil)

@@ -50,7 +50,6 @@ func runStorage(p *Pass) {
 				p.Report(Where{Component: c, Trait: t, Node: v.Node}, Finding{
 					Message: fmt.Sprintf("%s requests %s of storage, %s the %s threshold (spec.checks.maxStorage): start at %s and expand the volume when usage needs it, %d%% less provisioned storage to pay for",
 						storageOwner(c, v.Path), v.Node.Value, ratio(size, maxBytes), max, max, percentLess(size, maxBytes)),
-					Path:          v.Path,
 					CurrentValue:  v.Node.Value,
 					ProposedValue: max,
 					Assumptions:   []string{"the threshold comes from spec.checks.maxStorage; volume expansion needs allowVolumeExpansion on the storage class"},
@@ -60,7 +59,6 @@ func runStorage(p *Pass) {
 				p.Report(Where{Component: c, Trait: t, Node: v.Node}, Finding{
 					Severity:      Low,
 					Message:       fmt.Sprintf("%s uses the gp2 storage class: gp3 costs about 20%% less per GiB and gives 3,000 IOPS regardless of size", storageOwner(c, v.Path)),
-					Path:          v.Path,
 					CurrentValue:  v.Node.Value,
 					ProposedValue: "gp3",
 					Remediation:   "use a gp3 storage class, or exempt it with # oamfix:ignore storage -- reason",

@@ -126,11 +126,6 @@ func compPath(c *oam.Component) string {
 	return fmt.Sprintf("spec.components[%s]", name)
 }
 
-// compFieldPath is the numeric-index form of compPath, as KRM results want it.
-func compFieldPath(c *oam.Component) string {
-	return fmt.Sprintf("spec.components[%d]", c.Index)
-}
-
 // traitsOf returns the component's traits sequence, creating it when absent.
 func traitsOf(c *oam.Component) *yaml.Node {
 	return oam.Ensure(c.Node, "traits", yaml.SequenceNode)

@@ -1,7 +1,6 @@
 package oam
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -231,61 +230,6 @@ func needsQuotes(s string) bool {
 	return false
 }
 
-// Scalar builds a new scalar node from a Go value: string, int, bool or float64.
-func Scalar(v any) *yaml.Node {
-	switch x := v.(type) {
-	case int:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(x)}
-	case bool:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(x)}
-	case float64:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: strconv.FormatFloat(x, 'f', -1, 64)}
-	case string:
-		n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: x}
-		if needsQuotes(x) {
-			n.Style = yaml.DoubleQuotedStyle
-		}
-		return n
-	case *yaml.Node:
-		return x
-	}
-	return Scalar(fmt.Sprint(v))
-}
-
-// Pair is one key and value of a mapping being built.
-type Pair struct {
-	Key   string
-	Value *yaml.Node
-}
-
-// P builds a Pair; the value may be a *yaml.Node or a Go scalar.
-func P(key string, value any) Pair {
-	return Pair{key, Scalar(value)}
-}
-
-// Map builds a block mapping.
-func Map(pairs ...Pair) *yaml.Node {
-	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
-	for _, p := range pairs {
-		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: p.Key}, p.Value)
-	}
-	return m
-}
-
-// Seq builds a block sequence.
-func Seq(items ...*yaml.Node) *yaml.Node {
-	return &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: items}
-}
-
-// FlowSeq builds a flow sequence of scalars: [a, b].
-func FlowSeq(values ...any) *yaml.Node {
-	s := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle, Content: []*yaml.Node{}}
-	for _, v := range values {
-		s.Content = append(s.Content, Scalar(v))
-	}
-	return s
-}
-
 // SetField sets key in mapping m: an existing scalar value is changed in
 // place (keeping its comments); otherwise the pair is appended.
 func SetField(m *yaml.Node, key string, value *yaml.Node) {
@@ -354,28 +298,6 @@ func blockify(parent, child *yaml.Node) {
 	if parent.Style&yaml.FlowStyle != 0 && (child.Kind == yaml.MappingNode || child.Kind == yaml.SequenceNode) && child.Style&yaml.FlowStyle == 0 {
 		parent.Style &^= yaml.FlowStyle
 	}
-}
-
-// CleanCopy deep-copies a node without comments, anchors or positions
-// (aliases are expanded): prod's comments do not describe staging.
-func CleanCopy(n *yaml.Node) *yaml.Node {
-	if n == nil {
-		return nil
-	}
-	if n.Kind == yaml.AliasNode && n.Alias != nil {
-		return CleanCopy(n.Alias)
-	}
-	c := *n
-	c.HeadComment, c.LineComment, c.FootComment = "", "", ""
-	c.Anchor = ""
-	c.Line, c.Column = 0, 0
-	if n.Content != nil {
-		c.Content = make([]*yaml.Node, len(n.Content))
-		for i, ch := range n.Content {
-			c.Content[i] = CleanCopy(ch)
-		}
-	}
-	return &c
 }
 
 // FlowText renders a node on one line for finding summaries.
