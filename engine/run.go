@@ -185,26 +185,86 @@ func settle(r *fixers.Rule, mode config.Mode, app *oam.App, d Doc, rep fixers.Re
 			f.Path, f.FieldPath = p.Named, p.Indexed
 		}
 	}
+	if rep.Fix != nil {
+		f.Action = rep.Fix.Action
+	}
 	f.Status = fixers.Open
 	if why, ok := app.Exempt(r.ID, w.Component, w.Trait); ok {
 		f.Status = fixers.Suppressed
 		f.SuppressedBy = why
+		f.Message = message(f.Message, rep.Fix, false)
 		return f, false
 	}
 	if rep.Fix == nil || !r.Fixable {
+		f.Message = message(f.Message, rep.Fix, false)
 		return f, false
 	}
 	for _, u := range rep.Fix.Unmet() {
 		f.Unmet = append(f.Unmet, fixers.Unmet{Precondition: u.Name, Reason: u.Reason, Remedy: u.Remedy})
 	}
+	for _, e := range rep.Fix.Edits {
+		if anchor := sharedTarget(app, e); anchor != "" {
+			f.Unmet = append(f.Unmet, fixers.Unmet{Precondition: "unshared-target",
+				Reason: fmt.Sprintf("the fix would change the anchored node &%s, and with it every alias (*%s) that shares it", anchor, anchor),
+				Remedy: "make the change by hand where the anchor is defined, or exempt the finding"})
+			break
+		}
+	}
 	if len(f.Unmet) > 0 || mode != config.ModeFix {
+		f.Message = message(f.Message, rep.Fix, false)
 		return f, false
 	}
 	for _, e := range rep.Fix.Edits {
 		e.Apply(addDocument)
 	}
 	f.Status = fixers.Fixed
+	f.Message = message(f.Message, rep.Fix, true)
 	return f, true
+}
+
+// message joins what a rule found and what its fix does: "problem;
+// adding X" when the fix was written, "problem; fix: add X" when not.
+func message(problem string, fix *fixers.Fix, done bool) string {
+	if fix == nil || fix.Action == "" {
+		return problem
+	}
+	action := "fix: " + fix.Action
+	if done {
+		action = fix.Done()
+	}
+	if problem == "" {
+		return action
+	}
+	return problem + "; " + action
+}
+
+// sharedTarget returns the anchor enclosing a node the edit would change
+// (the edited node itself or a mapping it adds to, reached through a merge
+// key or not), or "" when the edit changes only nodes of their own.
+func sharedTarget(app *oam.App, e fixers.Edit) string {
+	if a := app.AnchorOf(e.At); a != "" {
+		return a
+	}
+	keys := e.Keys
+	if e.Op == fixers.OpSet {
+		keys = keys[:len(keys)-1]
+	}
+	if e.Op != fixers.OpSet && e.Op != fixers.OpAppend {
+		return ""
+	}
+	n := e.At
+	for _, k := range keys {
+		if n = oam.Get(n, k); n == nil {
+			return ""
+		}
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			return n.Alias.Anchor
+		}
+		if a := app.AnchorOf(n); a != "" {
+			return a
+		}
+	}
+	return ""
 }
 
 // describeEdit fills a finding's paths, current and proposed value from

@@ -37,13 +37,13 @@ func runCircuitBreaker(p *Pass) {
 			oam.P("halfOpenMaxCalls", cb.HalfOpenMaxCalls),
 		)})
 		p.Report(Where{Component: c}, Finding{
-			Message: fmt.Sprintf("component %q has no circuit breaker; adding a %s trait (failureThreshold %d, recoveryTimeout %s, halfOpenMaxCalls %d)",
-				c.Name, cb.TraitType, cb.FailureThreshold, timeout, cb.HalfOpenMaxCalls),
+			Message: fmt.Sprintf("component %q has no circuit breaker", c.Name),
 			Assumptions: []string{
 				fmt.Sprintf("thresholds are oamfix defaults from the review (spec.circuitBreaker); tune them to %s's traffic", c.Name),
 				"the " + cb.TraitType + " TraitDefinition must be installed in the cluster (oamfix defs | vela def apply -)",
 			},
 			Remediation: "add a " + cb.TraitType + " trait, or exempt the component with # oamfix:ignore circuit-breaker -- reason",
-		}, Edits(Append(c.Node, "traits", trait)))
+		}, Act(fmt.Sprintf("add a %s trait (failureThreshold %d, recoveryTimeout %s, halfOpenMaxCalls %d)",
+			cb.TraitType, cb.FailureThreshold, timeout, cb.HalfOpenMaxCalls), Append(c.Node, "traits", trait)))
 	}
 }

@@ -85,8 +85,9 @@ func (p *Pass) reportWildcard(s corsScope, t *oam.Trait, node *yaml.Node, what s
 		f.Message = fmt.Sprintf("%s in %q allows every origin (%q); set spec.cors.allowedOrigins so oamfix can restrict it", what, s.name, node.Value)
 		fix = nil
 	} else {
-		f.Message = fmt.Sprintf("%s in %q allows every origin (%q); restricting it to the configured origins", what, s.name, node.Value)
+		f.Message = fmt.Sprintf("%s in %q allows every origin (%q)", what, s.name, node.Value)
 		f.Assumptions = []string{"origins come from spec.cors.allowedOrigins"}
+		fix.Action = "restrict it to the configured origins"
 	}
 	p.Report(Where{Component: s.comp, Trait: t, Node: node}, f, fix)
 }
@@ -164,13 +165,13 @@ func checkCORSTrait(p *Pass, s corsScope, t *oam.Trait) {
 			if len(p.origins()) == 0 {
 				f.Message = fmt.Sprintf("%s is on in %q without %s, so every origin is allowed; set spec.cors.allowedOrigins so oamfix can restrict it", nginxEnableCORS, s.name, nginxAllowOrigin)
 			} else {
-				f.Message = fmt.Sprintf("%s is on in %q without %s, so every origin is allowed; adding it with the configured origins", nginxEnableCORS, s.name, nginxAllowOrigin)
+				f.Message = fmt.Sprintf("%s is on in %q without %s, so every origin is allowed", nginxEnableCORS, s.name, nginxAllowOrigin)
 				f.Assumptions = []string{"origins come from spec.cors.allowedOrigins"}
 				v := oam.Scalar(joined)
 				if enable.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
 					v.Style = enable.Style // quote like the annotation beside it
 				}
-				fix = Edits(SetField(ann, nginxAllowOrigin, v))
+				fix = Act("add it with the configured origins", SetField(ann, nginxAllowOrigin, v))
 			}
 			p.Report(Where{Component: s.comp, Trait: t, Node: enable}, f, fix)
 		}

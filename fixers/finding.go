@@ -66,6 +66,10 @@ type Finding struct {
 	// Assumptions lists every value the fix used that was not derived from the
 	// document itself (config defaults), so a reviewer knows what to check.
 	Assumptions []string `json:"assumptions,omitempty"`
+	// Action is what the finding's fix does, in the imperative ("add a
+	// circuit-breaker trait (...)"); Message ends with it, as done
+	// ("adding ...") when the fix was written, as "fix: add ..." when not.
+	Action string `json:"action,omitempty"`
 	// Remediation tells a human what to do when the finding is not fixed automatically.
 	Remediation string `json:"remediation,omitempty"`
 	// SuppressedBy explains the exemption for suppressed findings.

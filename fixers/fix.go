@@ -12,7 +12,12 @@ import (
 // exemptions, the rule's mode and the fix's preconditions, and it derives
 // the finding's paths and proposed value from the edits.
 type Fix struct {
-	Edits []Edit
+	// Action says what the fix does, in the imperative ("add a
+	// circuit-breaker trait (...)"). The engine appends it to the finding's
+	// message: as done ("adding ...") when the fix is written, as a
+	// proposal ("fix: add ...") when it is not.
+	Action string
+	Edits  []Edit
 	// Requires lists the conditions under which the fix is safe to write.
 	// When one does not hold, the finding stays open with its reason and
 	// nothing is written.
@@ -52,6 +57,30 @@ func (f *Fix) Require(ps ...Precondition) *Fix {
 
 // Edits makes a fix of edits.
 func Edits(edits ...Edit) *Fix { return &Fix{Edits: edits} }
+
+// Act makes a fix that does action (in the imperative) with edits.
+func Act(action string, edits ...Edit) *Fix { return &Fix{Action: action, Edits: edits} }
+
+// Done is the fix's action as done, for the message of a fixed finding:
+// its first word in the -ing form (add a trait: adding a trait).
+func (f *Fix) Done() string { return Done(f.Action) }
+
+// Done turns an action in the imperative into the -ing form used in the
+// message of a fixed finding.
+func Done(action string) string {
+	verb, rest, _ := strings.Cut(action, " ")
+	switch {
+	case strings.HasSuffix(verb, "ee"):
+	case strings.HasSuffix(verb, "e"):
+		verb = strings.TrimSuffix(verb, "e")
+	case verb == "set" || verb == "put" || verb == "cut":
+		verb += verb[len(verb)-1:]
+	}
+	if rest == "" {
+		return verb + "ing"
+	}
+	return verb + "ing " + rest
+}
 
 // Op is the kind of an Edit.
 type Op int

@@ -45,13 +45,13 @@ func runNetworkPolicy(p *Pass) {
 		}
 		trait := oam.Map(oam.P("type", np.TraitType), oam.Pair{Key: "properties", Value: oam.Map(props...)})
 		p.Report(Where{Component: c}, Finding{
-			Message: fmt.Sprintf("component %q has no network policy; adding a deny-by-default %s trait allowing the same app, namespaces [%s] and %s",
-				c.Name, np.TraitType, strings.Join(np.AllowedNamespaces, ", "), portText),
+			Message: fmt.Sprintf("component %q has no network policy", c.Name),
 			Assumptions: []string{
 				"allowed namespaces are oamfix defaults (spec.networkPolicy.allowedNamespaces); add the namespaces of this component's real clients",
 				"the " + np.TraitType + " TraitDefinition must be installed in the cluster (oamfix defs | vela def apply -)",
 			},
 			Remediation: "add a " + np.TraitType + " trait, or exempt the component with # oamfix:ignore network-policy -- reason",
-		}, Edits(Append(c.Node, "traits", trait)))
+		}, Act(fmt.Sprintf("add a deny-by-default %s trait allowing the same app, namespaces [%s] and %s",
+			np.TraitType, strings.Join(np.AllowedNamespaces, ", "), portText), Append(c.Node, "traits", trait)))
 	}
 }

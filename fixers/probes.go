@@ -73,14 +73,13 @@ func runProbes(p *Pass) {
 		for _, k := range missing {
 			pc := k.cfg(p.Config.Spec.Probes)
 			p.Report(Where{Component: c}, Finding{
-				Message: fmt.Sprintf("component %q has no %s probe; adding an HTTP %s probe on %s port %d",
-					c.Name, k.name, k.name, pc.Path, port),
+				Message: fmt.Sprintf("component %q has no %s probe", c.Name, k.name),
 				Assumptions: []string{
 					fmt.Sprintf("the path %s is the configured default (spec.probes.%s.path); make sure %s serves it", pc.Path, k.name, c.Name),
 					fmt.Sprintf("port %d is the component's first declared port", port),
 				},
 				Remediation: "add the probe, or exempt the component with # oamfix:ignore probes -- reason",
-			}, Edits(probeEdit(c, style, k.name, probeNode(pc, port))))
+			}, Act(fmt.Sprintf("add an HTTP %s probe on %s port %d", k.name, pc.Path, port), probeEdit(c, style, k.name, probeNode(pc, port))))
 		}
 	}
 }

@@ -86,10 +86,11 @@ func runReplicas(p *Pass) {
 		voc := appScaler
 		props := autoscalerProps(voc, t)
 		p.Report(Where{Component: c}, Finding{
-			Message:     fmt.Sprintf("component %q has no autoscaling; adding trait %s (min %d, max %d%s): %s", c.Name, voc.Trait, t.floor, t.max, cpuText(voc, t), t.arithmetic),
+			Message:     fmt.Sprintf("component %q has no autoscaling", c.Name),
 			Assumptions: []string{"the load model comes from spec.target (concurrent users, requests per user per second, pod capacity)"},
 			Remediation: "add an autoscaler trait, or exempt the component with # oamfix:ignore replicas -- reason",
-		}, Edits(Append(c.Node, "traits", oam.Map(oam.P("type", voc.Trait), oam.Pair{Key: "properties", Value: props}))))
+		}, Act(fmt.Sprintf("add trait %s (min %d, max %d%s): %s", voc.Trait, t.floor, t.max, cpuText(voc, t), t.arithmetic),
+			Append(c.Node, "traits", oam.Map(oam.P("type", voc.Trait), oam.Pair{Key: "properties", Value: props}))))
 	}
 	checkProductionOverrides(p, services, targets)
 }
@@ -190,10 +191,10 @@ func checkAutoscaler(p *Pass, c *oam.Component, as *oam.Trait, voc config.Autosc
 			current = node.Value
 		}
 		p.Report(Where{Component: c, Trait: as, Node: node}, Finding{
-			Message:     fmt.Sprintf("%s %s of %q is %s; raising it to %d: %s", as.Type, field, name, current, want, why),
+			Message:     fmt.Sprintf("%s %s of %q is %s", as.Type, field, name, current),
 			Assumptions: []string{"the load model comes from spec.target and the floors from spec.replicas"},
 			Remediation: "raise it, or exempt the component with # oamfix:ignore replicas -- reason",
-		}, Edits(setOrRaise(node, as.Node, field, want)))
+		}, Act(fmt.Sprintf("raise it to %d: %s", want, why), setOrRaise(node, as.Node, field, want)))
 	}
 	raise(voc.Min, t.floor, fmt.Sprintf("the replica floor for production is %d", t.floor))
 	raise(voc.Max, t.max, t.arithmetic)
@@ -203,9 +204,9 @@ func checkAutoscaler(p *Pass, c *oam.Component, as *oam.Trait, voc config.Autosc
 	node := oam.GetPath(as.Properties, voc.CPU)
 	if cur, ok := oam.Int(node); ok && cur > t.cpu {
 		p.Report(Where{Component: c, Trait: as, Node: node}, Finding{
-			Message:     fmt.Sprintf("%s %s of %q is %d%%; lowering it to %d%% so scaling starts before pods saturate", as.Type, voc.CPU, name, cur, t.cpu),
+			Message:     fmt.Sprintf("%s %s of %q is %d%%", as.Type, voc.CPU, name, cur),
 			Remediation: "lower it, or exempt the component with # oamfix:ignore replicas -- reason",
-		}, Edits(SetScalar(node, t.cpu)))
+		}, Act(fmt.Sprintf("lower it to %d%% so scaling starts before pods saturate", t.cpu), SetScalar(node, t.cpu)))
 	}
 }
 
@@ -229,10 +230,10 @@ func checkFixedScaler(p *Pass, c *oam.Component, sc *oam.Trait, voc config.Fixed
 		cur = 1 // KubeVela's scaler defaults to one replica
 	}
 	p.Report(Where{Component: c, Trait: sc, Node: node}, Finding{
-		Message:      fmt.Sprintf("%s %s of %q is %d; raising it to the production floor of %d", sc.Type, voc.Field, c.Name, cur, t.floor),
+		Message:      fmt.Sprintf("%s %s of %q is %d", sc.Type, voc.Field, c.Name, cur),
 		CurrentValue: fmt.Sprint(cur),
 		Remediation:  "raise it, or exempt the component with # oamfix:ignore replicas -- reason",
-	}, Edits(setOrRaise(node, sc.Node, voc.Field, t.floor)))
+	}, Act(fmt.Sprintf("raise it to the production floor of %d", t.floor), setOrRaise(node, sc.Node, voc.Field, t.floor)))
 }
 
 // checkProductionOverrides applies the same floors to scaling traits in

@@ -177,9 +177,10 @@ func stagingDocument(fp *FilePass, dev, prod *FileApp) {
 		return name + " (namespace " + ns + ")"
 	}
 	fp.Report(prod, Where{Node: oam.Get(oam.Get(prod.App.Root, "metadata"), "name")}, Finding{
-		Message: fmt.Sprintf("the file has one Application per environment (%s, %s) but none for staging; adding Application %s, a copy of %s at staging scale, after %s",
-			label(dev.App.Name, dev.App.Namespace), label(prod.App.Name, prod.App.Namespace), label(newName, newNS), label(prod.App.Name, prod.App.Namespace), label(dev.App.Name, dev.App.Namespace)),
+		Message: fmt.Sprintf("the file has one Application per environment (%s, %s) but none for staging",
+			label(dev.App.Name, dev.App.Namespace), label(prod.App.Name, prod.App.Namespace)),
 		Assumptions: assumptions,
 		Remediation: "add a staging Application between the dev and prod ones, or exempt the prod app with the annotation " + oam.SkipAnnotation + ": staging",
-	}, Edits(AddDocument(dev.App.Root, root)))
+	}, Act(fmt.Sprintf("add Application %s, a copy of %s at staging scale, after %s", label(newName, newNS), label(prod.App.Name, prod.App.Namespace), label(dev.App.Name, dev.App.Namespace)),
+		AddDocument(dev.App.Root, root)))
 }

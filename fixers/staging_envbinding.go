@@ -60,10 +60,10 @@ func stagingForEnvBinding(p *Pass, pol *oam.Policy, devIdx, prodIdx []int) {
 		pos, insert = "before "+prodName, InsertBefore(envs, prodEnv, envNode)
 	}
 	p.Report(Where{Node: prodEnv}, Finding{
-		Message:     fmt.Sprintf("env-binding policy %s has dev (%s) and prod (%s) envs but no staging; adding env %s %s", pol.Name, devName, prodName, envName, pos),
+		Message:     fmt.Sprintf("env-binding policy %s has dev (%s) and prod (%s) envs but no staging", pol.Name, devName, prodName),
 		Assumptions: assumptions,
 		Remediation: "add a staging env between dev and prod, or exempt the app with the annotation " + oam.SkipAnnotation + ": staging",
-	}, Edits(insert))
+	}, Act(fmt.Sprintf("add env %s %s", envName, pos), insert))
 	if !explicit {
 		return // the implicit workflow deploys every env
 	}
@@ -81,16 +81,16 @@ func stagingForEnvBinding(p *Pass, pol *oam.Policy, devIdx, prodIdx []int) {
 		where = fmt.Sprintf("after %s and %s", devStep.Name, where)
 	}
 	p.Report(Where{Node: prodStep.Node}, Finding{
-		Message:     fmt.Sprintf("adding deploy2env step %s for env %s %s", stepName, envName, where),
+
 		Remediation: "add a deploy2env step for staging between the dev and prod steps",
-	}, Edits(InsertBefore(wf.StepsNode, before.Node, stepNode)))
+	}, Act(fmt.Sprintf("add deploy2env step %s for env %s %s", stepName, envName, where), InsertBefore(wf.StepsNode, before.Node, stepNode)))
 	if cfg.Spec.Staging.RequireApproval && before == prodStep {
 		stepNames[stepName] = true
 		approval := approvalStep(prodStep.Node, uniqueName("approve-"+cfg.EnvironmentWord(prodStep.Name, config.EnvProd), stepNames))
 		p.Report(Where{Node: prodStep.Node}, Finding{
-			Message:     fmt.Sprintf("spec.staging.requireApproval is set and prod has no approval; adding suspend step %s before %s", oam.Str(oam.Get(approval, "name")), prodStep.Name),
+			Message:     "spec.staging.requireApproval is set and prod has no approval",
 			Remediation: "add a suspend step before the prod deploy2env step",
-		}, Edits(InsertBefore(wf.StepsNode, prodStep.Node, approval)))
+		}, Act(fmt.Sprintf("add suspend step %s before %s", oam.Str(oam.Get(approval, "name")), prodStep.Name), InsertBefore(wf.StepsNode, prodStep.Node, approval)))
 	}
 }
 

@@ -140,11 +140,10 @@ func (pl *topologyPlan) addTopology() string {
 	node, assumptions := stagingTopologyNode(cfg, app, pl.prodTop, pl.devTops, name)
 	lastDev := pl.devTops[len(pl.devTops)-1]
 	pl.p.Report(Where{Node: pl.prodTop.Node}, Finding{
-		Message: fmt.Sprintf("the app has dev (%s) and prod (%s) topologies but no staging; adding topology policy %s after %s",
-			policyNames(pl.devTops), policyNames(pl.prodTops), name, lastDev.Name),
+		Message:     fmt.Sprintf("the app has dev (%s) and prod (%s) topologies but no staging", policyNames(pl.devTops), policyNames(pl.prodTops)),
 		Assumptions: assumptions,
 		Remediation: "add a topology policy for staging between dev and prod, or exempt the app with the annotation " + oam.SkipAnnotation + ": staging",
-	}, Edits(InsertAfter(oam.Get(app.Spec, "policies"), lastDev.Node, node)))
+	}, Act(fmt.Sprintf("add topology policy %s after %s", name, lastDev.Name), InsertAfter(oam.Get(app.Spec, "policies"), lastDev.Node, node)))
 	return name
 }
 
@@ -175,10 +174,10 @@ func (pl *topologyPlan) addOverrideCopies() map[string]string {
 			assumptions = append(assumptions, fmt.Sprintf("replica counts scaled by spec.staging.replicaFactor %g: %s", cfg.Spec.Staging.ReplicaFactor, strings.Join(scaled, ", ")))
 		}
 		pl.p.Report(Where{Node: ov.Node}, Finding{
-			Message:     fmt.Sprintf("prod's override %s has no staging counterpart; adding override policy %s (a copy at staging scale) before it", ov.Name, name),
+			Message:     fmt.Sprintf("prod's override %s has no staging counterpart", ov.Name),
 			Assumptions: assumptions,
 			Remediation: "add an override policy for staging, or exempt the app with the annotation " + oam.SkipAnnotation + ": staging",
-		}, Edits(InsertBefore(oam.Get(app.Spec, "policies"), ov.Node, node)))
+		}, Act(fmt.Sprintf("add override policy %s (a copy at staging scale) before it", name), InsertBefore(oam.Get(app.Spec, "policies"), ov.Node, node)))
 	}
 	return stagingOf
 }
@@ -203,16 +202,15 @@ func (pl *topologyPlan) addDeployStep(stagingList []string) {
 		where = fmt.Sprintf("after %s and %s", pl.devStep.Name, where)
 	}
 	pl.p.Report(Where{Node: prodStep.Node}, Finding{
-		Message:     fmt.Sprintf("adding deploy step %s for staging %s", stepName, where),
 		Remediation: "add a deploy step for staging between the dev and prod deploy steps",
-	}, Edits(InsertBefore(wf.StepsNode, before.Node, stepNode)))
+	}, Act(fmt.Sprintf("add deploy step %s for staging %s", stepName, where), InsertBefore(wf.StepsNode, before.Node, stepNode)))
 	if cfg.Spec.Staging.RequireApproval && before == prodStep && !autoFalse(prodStep) {
 		stepNames[stepName] = true
 		approval := approvalStep(prodStep.Node, uniqueName("approve-"+cfg.EnvironmentWord(prodStep.Name, config.EnvProd), stepNames))
 		pl.p.Report(Where{Node: prodStep.Node}, Finding{
-			Message:     fmt.Sprintf("spec.staging.requireApproval is set and prod has no approval; adding suspend step %s before %s", oam.Str(oam.Get(approval, "name")), prodStep.Name),
+			Message:     "spec.staging.requireApproval is set and prod has no approval",
 			Remediation: "add a suspend step before the prod deploy step",
-		}, Edits(InsertBefore(wf.StepsNode, prodStep.Node, approval)))
+		}, Act(fmt.Sprintf("add suspend step %s before %s", oam.Str(oam.Get(approval, "name")), prodStep.Name), InsertBefore(wf.StepsNode, prodStep.Node, approval)))
 	}
 }
 
@@ -268,11 +266,11 @@ func (pl *topologyPlan) writeWorkflow(topName string, stagingList []string) {
 		assumptions = append(assumptions, "spec.staging.requireApproval adds a suspend step before each prod deploy step")
 	}
 	pl.p.Report(Where{Node: app.Spec}, Finding{
-		Message: fmt.Sprintf("the app has topologies but no workflow, so KubeVela deploys them all in parallel with every override; the implicit parallel workflow became an explicit sequential one (%s) so that staging deploys between dev and prod with its own policies",
-			strings.Join(stepNames, ", ")),
+		Message:     "the app has topologies but no workflow, so KubeVela deploys them all in parallel with every override",
 		Assumptions: assumptions,
 		Remediation: "add an explicit workflow with a deploy step per topology, staging between dev and prod",
-	}, Edits(Append(app.Spec, "workflow.steps", steps...)))
+	}, Act(fmt.Sprintf("make the implicit parallel workflow an explicit sequential one (%s) so that staging deploys between dev and prod with its own policies", strings.Join(stepNames, ", ")),
+		Append(app.Spec, "workflow.steps", steps...)))
 }
 
 // stagingTopologyNode builds the staging topology policy from prod's.

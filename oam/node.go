@@ -256,7 +256,7 @@ func SetField(m *yaml.Node, key string, value *yaml.Node) {
 // Ensure returns the value of key in mapping m, creating it with the given
 // kind when absent. A present value of another kind is returned as is.
 func Ensure(m *yaml.Node, key string, kind yaml.Kind) *yaml.Node {
-	if v := Get(m, key); v != nil {
+	if v := deref(Get(m, key)); v != nil {
 		if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
 			// "traits:" with no value, or "traits: null": fill it.
 			v.Kind, v.Tag, v.Value = kind, tagOf(kind), ""

@@ -31,7 +31,7 @@ type App struct {
 	// Spec is the spec mapping (nil if absent).
 	Spec *yaml.Node
 
-	paths map[*yaml.Node]Path
+	paths map[*yaml.Node]located
 }
 
 // Component is one entry of spec.components.
@@ -318,8 +318,10 @@ func traitIgnore(t *Trait) map[string]string {
 	return t.Ignore
 }
 
-// mapping returns n if it is a mapping, else nil.
+// mapping returns n (or the node an alias n points at) if it is a
+// mapping, else nil.
 func mapping(n *yaml.Node) *yaml.Node {
+	n = deref(n)
 	if n != nil && n.Kind == yaml.MappingNode {
 		return n
 	}

@@ -42,34 +42,58 @@ var namedLists = map[string]bool{
 // paths is built on the first call; App is a snapshot, so call it on a
 // freshly loaded view after edits.
 func (a *App) PathOf(n *yaml.Node) (Path, bool) {
-	if a.paths == nil {
-		a.paths = map[*yaml.Node]Path{}
-		indexPaths(a.Root, Path{}, a.paths)
-	}
+	a.index()
 	p, ok := a.paths[n]
-	return p, ok
+	return p.Path, ok
+}
+
+// AnchorOf returns the anchor of the node n is written in (n itself or an
+// ancestor, "&name"), or "" when no anchor encloses it. Changing such a
+// node changes every alias of the anchor too.
+func (a *App) AnchorOf(n *yaml.Node) string {
+	a.index()
+	return a.paths[n].anchor
+}
+
+// located is a node's path and the anchor enclosing it.
+type located struct {
+	Path
+	anchor string
+}
+
+func (a *App) index() {
+	if a.paths == nil {
+		a.paths = map[*yaml.Node]located{}
+		indexPaths(a.Root, located{}, a.paths)
+	}
 }
 
 // indexPaths records the path of n and of everything below it. Aliases
 // are not followed: a node is where it is written.
-func indexPaths(n *yaml.Node, at Path, out map[*yaml.Node]Path) {
+func indexPaths(n *yaml.Node, at located, out map[*yaml.Node]located) {
 	if n == nil {
 		return
 	}
 	if _, seen := out[n]; seen {
 		return
 	}
+	if n.Anchor != "" && at.anchor == "" {
+		at.anchor = n.Anchor
+	}
 	out[n] = at
 	switch n.Kind {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
-			child := at.Child(k.Value)
+			child := located{at.Child(k.Value), at.anchor}
 			out[k] = child
 			if v.Kind == yaml.SequenceNode && namedLists[k.Value] {
+				if v.Anchor != "" && child.anchor == "" {
+					child.anchor = v.Anchor
+				}
 				out[v] = child
 				for j, item := range v.Content {
-					indexPaths(item, child.Item(itemLabel(item, j), j), out)
+					indexPaths(item, located{child.Item(itemLabel(item, j), j), child.anchor}, out)
 				}
 				continue
 			}
@@ -77,7 +101,7 @@ func indexPaths(n *yaml.Node, at Path, out map[*yaml.Node]Path) {
 		}
 	case yaml.SequenceNode:
 		for j, item := range n.Content {
-			indexPaths(item, at.Item(strconv.Itoa(j), j), out)
+			indexPaths(item, located{at.Item(strconv.Itoa(j), j), at.anchor}, out)
 		}
 	}
 }

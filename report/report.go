@@ -133,6 +133,11 @@ func (t *TextWriter) Write(fs []fixers.Finding) error {
 			status = " [suppressed: " + f.SuppressedBy + "]"
 		}
 		_, t.err = fmt.Fprintf(t.w, "%s:%d:%d: %s [%s] %s%s\n", f.File, f.Line, f.Column, f.Severity, f.Rule, f.Message, status)
+		for _, u := range f.Unmet {
+			if t.err == nil {
+				_, t.err = fmt.Fprintf(t.w, "    not fixed: %s\n", unmetText(u))
+			}
+		}
 		for _, a := range f.Assumptions {
 			if t.err == nil {
 				_, t.err = fmt.Fprintf(t.w, "    assumption: %s\n", a)
@@ -140,6 +145,14 @@ func (t *TextWriter) Write(fs []fixers.Finding) error {
 		}
 	}
 	return t.err
+}
+
+// unmetText says why a fix was not written and what to do.
+func unmetText(u fixers.Unmet) string {
+	if u.Remedy == "" {
+		return u.Reason
+	}
+	return u.Reason + "; " + u.Remedy
 }
 
 // Close prints the summary line (when there were findings).

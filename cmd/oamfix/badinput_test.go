@@ -41,24 +41,6 @@ spec:
         i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 `
 
-const sharedAnchor = `apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: shared
-spec:
-  components:
-    - name: api
-      type: webservice
-      properties: &props
-        image: nginx
-        ports:
-          - port: 8080
-            expose: true
-    - name: api-canary
-      type: webservice
-      properties: *props
-`
-
 func writeFile(t *testing.T, path, text string, mode os.FileMode) string {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(text), mode); err != nil {
@@ -74,9 +56,6 @@ var badCases = []badCase{
 	{"duplicate-key", func(t *testing.T, dir string) string {
 		return writeFile(t, filepath.Join(dir, "bad.yaml"), "apiVersion: core.oam.dev/v1beta1\nkind: Application\nkind: Application\n", 0o644)
 	}, nil, `:3: duplicate key "kind"`},
-	{"fix-through-anchor", func(t *testing.T, dir string) string {
-		return writeFile(t, filepath.Join(dir, "bad.yaml"), sharedAnchor, 0o644)
-	}, []string{"--rules", "probes"}, "anchored node &props"},
 	{"alias-bomb", func(t *testing.T, dir string) string {
 		return writeFile(t, filepath.Join(dir, "bad.yaml"), aliasBomb, 0o644)
 	}, nil, "alias bomb"},
