@@ -3,9 +3,11 @@ package catalog
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -353,6 +355,48 @@ func TestOamfix(t *testing.T) {
 	}
 	if cb.Source != "oamfix defs: circuit-breaker" || len(cb.AppliesToWorkloads) == 0 {
 		t.Errorf("circuit-breaker source %q, appliesToWorkloads %v", cb.Source, cb.AppliesToWorkloads)
+	}
+}
+
+// slowDefinition has a disjunction of 2^20 alternatives that CUE expands
+// in full: its evaluation does not finish in any useful time.
+const slowDefinition = `slow: {type: "component"}
+template: {
+	output: {
+		apiVersion: "v1"
+		kind:       "ConfigMap"
+		data: w: ({p: 1} | {q: 1} | {r: 1}) & ({p: 1} | {q: 1} | {r: 1}) & ({s: 1} | {t: 1}) & ({u: 1} | {v: 1}) &
+			({s1: 1} | {t1: 1}) & ({u1: 1} | {v1: 1}) & ({s2: 1} | {t2: 1}) & ({u2: 1} | {v2: 1}) &
+			({s3: 1} | {t3: 1}) & ({u3: 1} | {v3: 1}) & ({s4: 1} | {t4: 1}) & ({u4: 1} | {v4: 1}) &
+			({s5: 1} | {t5: 1}) & ({u5: 1} | {v5: 1}) & ({s6: 1} | {t6: 1}) & ({u6: 1} | {v6: 1}) &
+			({s7: 1} | {t7: 1}) & ({u7: 1} | {v7: 1}) & ({s8: 1} | {t8: 1}) & ({u8: 1} | {v8: 1})
+	}
+	parameter: {}
+}
+`
+
+// TestEvaluationGuard: a definition whose evaluation never ends is an
+// error naming it. CUE cannot stop an evaluation, so the load runs in a
+// child process that exits, evaluation and all, once Load returns.
+func TestEvaluationGuard(t *testing.T) {
+	const child = "OAMFIX_CATALOG_GUARD_DIR"
+	if dir := os.Getenv(child); dir != "" {
+		_, err := load(100*time.Millisecond, dir)
+		fmt.Println(err)
+		os.Exit(0)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "slow.cue"), []byte(slowDefinition), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestEvaluationGuard$")
+	cmd.Env = append(os.Environ(), child+"="+dir)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if want := "slow.cue: CUE evaluation did not finish within 100ms"; !strings.Contains(string(out), want) {
+		t.Errorf("got %q, want it to contain %q", out, want)
 	}
 }
 

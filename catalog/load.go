@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
@@ -80,14 +81,37 @@ type attributes struct {
 	PodDisruptive      bool     `json:"podDisruptive" yaml:"podDisruptive"`
 }
 
+// evalLimit bounds the time one definition may take to compile and read.
+// CUE cannot stop an evaluation, and one with a huge disjunction runs for
+// ages; past the limit the definition is an error (and its evaluation is
+// abandoned, still running, until the process exits).
+const evalLimit = 30 * time.Second
+
 // loader builds one catalog; its definitions share one CUE runtime.
 type loader struct {
-	rt  *runtime
-	cat *Catalog
+	rt    *runtime
+	cat   *Catalog
+	limit time.Duration
 }
 
-func newLoader() *loader {
-	return &loader{rt: &runtime{ctx: cuecontext.New()}, cat: newCatalog()}
+func newLoader(limit time.Duration) *loader {
+	return &loader{rt: &runtime{ctx: cuecontext.New()}, cat: newCatalog(), limit: limit}
+}
+
+// guard runs the evaluation of one definition within the loader's time
+// limit. After a timeout the loader must not be used again: the abandoned
+// evaluation still holds its CUE runtime.
+func (l *loader) guard(origin string, eval func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- eval() }()
+	timer := time.NewTimer(l.limit)
+	defer timer.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-timer.C:
+		return fmt.Errorf("%s: CUE evaluation did not finish within %v (a huge disjunction?)", origin, l.limit)
+	}
 }
 
 // Load reads definitions from files and directories (walked recursively):
@@ -103,7 +127,12 @@ func newLoader() *loader {
 // no definition kind, and .cue files that are not definitions (helpers)
 // are skipped. Later files win when two define the same kind and name.
 func Load(dirs ...string) (*Catalog, error) {
-	l := newLoader()
+	return load(evalLimit, dirs...)
+}
+
+// load is Load with a time limit per definition.
+func load(limit time.Duration, dirs ...string) (*Catalog, error) {
+	l := newLoader(limit)
 	for _, dir := range dirs {
 		err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
 			if err != nil || e.IsDir() {
@@ -130,7 +159,7 @@ func Load(dirs ...string) (*Catalog, error) {
 }
 
 var oamfixCatalog = sync.OnceValue(func() *Catalog {
-	l := newLoader()
+	l := newLoader(evalLimit)
 	for _, d := range defs.All() {
 		var h header
 		h.attrs.AppliesToWorkloads = d.AppliesToWorkloads
@@ -291,7 +320,7 @@ func (l *loader) cueFile(path string, src []byte) error {
 	if body == nil || len(candidates) == 0 {
 		return nil
 	}
-	return l.cueDefinition(path, f, body, candidates)
+	return l.guard(path, func() error { return l.cueDefinition(path, f, body, candidates) })
 }
 
 // cueDefinition compiles a CUE definition file and adds the definition
@@ -360,12 +389,14 @@ func (l *loader) template(origin string, kind Kind, name string, h header, src [
 			body = append(body, d)
 		}
 	}
-	root, err := l.build(origin, f)
-	if err != nil {
-		return err
-	}
-	l.define(Definition{Kind: kind, Name: name, Source: origin}, h, &parsed{body: body, root: root})
-	return nil
+	return l.guard(origin, func() error {
+		root, err := l.build(origin, f)
+		if err != nil {
+			return err
+		}
+		l.define(Definition{Kind: kind, Name: name, Source: origin}, h, &parsed{body: body, root: root})
+		return nil
+	})
 }
 
 // define derives the facts of a definition and adds it.
