@@ -340,6 +340,29 @@ func TestSkipped(t *testing.T) {
 	}
 }
 
+// TestTemplateByReference: a template that is not a struct literal is
+// still a definition; what it renders comes from its evaluation.
+func TestTemplateByReference(t *testing.T) {
+	dir := t.TempDir()
+	src := `job: {type: "component"}
+#Job: {
+	output: {apiVersion: "batch/v1", kind: "Job"}
+	parameter: image: string
+}
+template: #Job
+`
+	if err := os.WriteFile(filepath.Join(dir, "job.cue"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if job, ok := c.Component("job"); !ok || job.Workload != (GVK{"batch/v1", "Job"}) || job.Template == nil {
+		t.Errorf("job: %+v, %v", job, ok)
+	}
+}
+
 // TestOamfix reads oamfix's own traits.
 func TestOamfix(t *testing.T) {
 	got := Oamfix().Traits()

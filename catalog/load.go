@@ -300,6 +300,7 @@ func (l *loader) cueFile(path string, src []byte) error {
 	}
 	var candidates []string
 	var body []ast.Decl
+	hasTemplate := false
 	for _, decl := range f.Decls {
 		field, ok := decl.(*ast.Field)
 		if !ok {
@@ -311,13 +312,17 @@ func (l *loader) cueFile(path string, src []byte) error {
 		}
 		s, isStruct := field.Value.(*ast.StructLit)
 		switch {
-		case label == "template" && isStruct:
-			body = append(body, s.Elts...)
-		case label != "template" && isStruct:
+		case label == "template":
+			// A template given by reference is evaluated, not read.
+			hasTemplate = true
+			if isStruct {
+				body = append(body, s.Elts...)
+			}
+		case isStruct:
 			candidates = append(candidates, label)
 		}
 	}
-	if body == nil || len(candidates) == 0 {
+	if !hasTemplate || len(candidates) == 0 {
 		return nil
 	}
 	return l.guard(path, func() error { return l.cueDefinition(path, f, body, candidates) })
