@@ -235,7 +235,8 @@ func TestMerge(t *testing.T) {
 // TestLoadPlatform reads the user-definition fixtures: a Deployment with
 // a single port parameter, a StatefulSet, a Terraform Configuration, YAML
 // ComponentDefinitions with spec.workload.definition (one with a Helm
-// schematic) and TraitDefinitions with appliesToWorkloads. The golden file
+// schematic), TraitDefinitions with appliesToWorkloads and a JSON
+// PolicyDefinition. The golden file
 // holds every fact; the table below restates the ones rules depend on.
 func TestLoadPlatform(t *testing.T) {
 	dir := filepath.Join("..", "testdata", "catalog", "platform")
@@ -280,6 +281,9 @@ func TestLoadPlatform(t *testing.T) {
 		if diff := cmp.Diff(tc.want, tc.got); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
 		}
+	}
+	if p, ok := c.Definition(KindPolicy, "cost-center"); !ok || p.Template == nil {
+		t.Errorf("policy cost-center (JSON): %+v, %v", p, ok)
 	}
 	if _, ok := c.Definition(KindComponent, "platform-settings"); ok {
 		t.Error("a ConfigMap is not a definition")
