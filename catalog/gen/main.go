@@ -105,6 +105,7 @@ func kindConst(k catalog.Kind) string {
 // literal is Go source for a value.
 type literal string
 
+// gvk is a GVK literal; "" for the zero GVK.
 func gvk(g catalog.GVK) literal {
 	if g == (catalog.GVK{}) {
 		return ""
@@ -112,6 +113,7 @@ func gvk(g catalog.GVK) literal {
 	return literal(fmt.Sprintf("GVK{%q, %q}", g.APIVersion, g.Kind))
 }
 
+// gvks is a []GVK literal; "" for none.
 func gvks(gs []catalog.GVK) literal {
 	if len(gs) == 0 {
 		return ""
