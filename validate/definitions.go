@@ -1,46 +1,28 @@
 package validate
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 
 	"cuelang.org/go/cue"
-	"cuelang.org/go/cue/ast"
-	"cuelang.org/go/cue/cuecontext"
 	cueerrors "cuelang.org/go/cue/errors"
-	"cuelang.org/go/cue/format"
-	"cuelang.org/go/cue/parser"
 	cuejson "cuelang.org/go/encoding/json"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/oamfix/oamfix/defs"
+	"github.com/oamfix/oamfix/catalog"
 )
 
 // Definition kinds, as written in the type field of a CUE definition file.
 const (
-	kindComponent = "component"
-	kindTrait     = "trait"
-	kindPolicy    = "policy"
-	kindStep      = "workflow-step"
+	kindComponent = string(catalog.KindComponent)
+	kindTrait     = string(catalog.KindTrait)
+	kindPolicy    = string(catalog.KindPolicy)
+	kindStep      = string(catalog.KindWorkflowStep)
 )
-
-// yamlKinds maps a definition object's kind to its definition kind.
-var yamlKinds = map[string]string{
-	"ComponentDefinition":    kindComponent,
-	"TraitDefinition":        kindTrait,
-	"PolicyDefinition":       kindPolicy,
-	"WorkflowStepDefinition": kindStep,
-}
 
 // Definitions is a set of KubeVela X-Definitions whose CUE parameter
 // schemas check the properties of components, traits, policies and
@@ -51,17 +33,12 @@ type Definitions struct {
 
 type defKey struct{ kind, name string }
 
-// runtime is one CUE context and the lock that serialises its use: CUE
-// values are not safe for concurrent evaluation.
-type runtime struct {
-	mu  sync.Mutex
-	ctx *cue.Context
-}
-
-// definition is one compiled definition.
+// definition is one definition's parameter schema.
 type definition struct {
 	kind, name string
-	rt         *runtime
+	// tmpl is the compiled template; its lock serialises every use of
+	// param, which lives in the same CUE context.
+	tmpl *catalog.Template
 	// param is the template's parameter, closed when it is a struct.
 	param cue.Value
 }
@@ -73,105 +50,41 @@ type issue struct {
 	msg  string
 }
 
-// LoadDefinitions reads definitions from files and directories (walked
-// recursively): *.cue files in KubeVela's definition format (a field naming
-// the definition, with type, description and attributes, next to a template
-// field), and *.yaml/*.yml/*.json files holding ComponentDefinition,
-// TraitDefinition, PolicyDefinition or WorkflowStepDefinition objects with
-// a spec.schematic.cue.template (as `vela def get` or `kubectl get -o yaml`
-// export them, also inside a List). Other YAML documents, definitions without
-// a CUE schematic, .cue files that are not definitions and unparsable YAML
-// files that do not mention a definition kind are skipped. Later files win
-// when two define the same kind and name.
-func LoadDefinitions(dirs ...string) (*Definitions, error) {
+// FromCatalog compiles the parameter schemas of a catalog's definitions.
+// Definitions without a CUE template (the built-in table of package
+// catalog, Helm or kube schematics) are left out: their types are reported
+// as having no definition.
+func FromCatalog(c *catalog.Catalog) (*Definitions, error) {
 	d := &Definitions{byKey: map[defKey]*definition{}}
-	rt := &runtime{ctx: cuecontext.New()}
-	for _, dir := range dirs {
-		err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
-			if err != nil || e.IsDir() {
-				return err
-			}
-			switch strings.ToLower(filepath.Ext(path)) {
-			case ".cue":
-				src, err := os.ReadFile(path)
-				if err != nil {
-					return err
-				}
-				def, err := compileCUEFile(rt, path, src)
-				if err != nil || def == nil {
-					return err
-				}
-				d.byKey[defKey{def.kind, def.name}] = def
-			case ".yaml", ".yml", ".json":
-				src, err := os.ReadFile(path)
-				if err != nil {
-					return err
-				}
-				return loadYAML(d, rt, path, src)
-			}
-			return nil
-		})
+	for _, cd := range c.Definitions() {
+		if cd.Template == nil {
+			continue
+		}
+		def, err := newDefinition(cd)
 		if err != nil {
 			return nil, err
 		}
+		d.byKey[defKey{def.kind, def.name}] = def
 	}
 	return d, nil
 }
 
-// definitionKind finds a definition object in YAML text.
-var definitionKind = regexp.MustCompile(`(?m)^\s*(- )?kind:\s*["']?(Component|Trait|Policy|WorkflowStep)Definition\b`)
-
-// loadYAML adds the definition objects of a YAML stream.
-func loadYAML(d *Definitions, rt *runtime, path string, src []byte) error {
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	for {
-		var doc yaml.Node
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			// Definitions dirs may hold other YAML (Helm templates, say);
-			// only a file that declares definitions must parse.
-			if definitionKind.Match(src) {
-				return fmt.Errorf("%s: %v", path, err)
-			}
-			return nil
-		}
-		objs := []*yaml.Node{deref(&doc)}
-		if items := deref(lookup(objs[0], "items").value); items != nil && items.Kind == yaml.SequenceNode {
-			objs = items.Content
-		}
-		for _, o := range objs {
-			kind, ok := yamlKinds[stringField(o, "kind")]
-			if !ok {
-				continue
-			}
-			name := stringField(lookup(o, "metadata").value, "name")
-			cueNode := lookup(lookup(lookup(o, "spec").value, "schematic").value, "cue").value
-			tmpl := stringField(cueNode, "template")
-			if name == "" || tmpl == "" {
-				continue
-			}
-			def, err := compileTemplate(rt, fmt.Sprintf("%s:%d", path, deref(o).Line), kind, name, []byte(tmpl))
-			if err != nil {
-				return err
-			}
-			d.byKey[defKey{kind, name}] = def
-		}
+// LoadDefinitions reads definitions from files and directories with
+// catalog.Load (which says what is read, skipped or an error) and
+// compiles their parameter schemas.
+func LoadDefinitions(dirs ...string) (*Definitions, error) {
+	c, err := catalog.Load(dirs...)
+	if err != nil {
+		return nil, err
 	}
+	return FromCatalog(c)
 }
 
 var embedded = sync.OnceValue(func() *Definitions {
-	d := &Definitions{byKey: map[defKey]*definition{}}
-	rt := &runtime{ctx: cuecontext.New()}
-	for name, tmpl := range defs.Templates() {
-		def, err := compileTemplate(rt, "oamfix defs: "+name, kindTrait, name, []byte(tmpl))
-		if err != nil {
-			// The embedded templates are compiled by the defs tests.
-			panic("validate: " + err.Error())
-		}
-		d.byKey[defKey{kindTrait, name}] = def
+	d, err := FromCatalog(catalog.Oamfix())
+	if err != nil {
+		// The embedded templates are compiled by the defs tests.
+		panic("validate: " + err.Error())
 	}
 	return d
 })
@@ -202,15 +115,19 @@ func (d *Definitions) ParameterFields(traitType string) ([]string, error) {
 	if def == nil {
 		return nil, fmt.Errorf("no trait definition %q", traitType)
 	}
-	def.rt.mu.Lock()
-	defer def.rt.mu.Unlock()
-	it, err := def.param.Fields(cue.Optional(true))
+	var names []string
+	var err error
+	def.tmpl.Use(func(*cue.Context, cue.Value) {
+		var it *cue.Iterator
+		if it, err = def.param.Fields(cue.Optional(true)); err != nil {
+			return
+		}
+		for it.Next() {
+			names = append(names, it.Selector().Unquoted())
+		}
+	})
 	if err != nil {
 		return nil, fmt.Errorf("trait %q: parameter: %v", traitType, err)
-	}
-	var names []string
-	for it.Next() {
-		names = append(names, it.Selector().Unquoted())
 	}
 	return names, nil
 }
@@ -227,116 +144,6 @@ func (d *Definitions) lookup(kind, typ string) *definition {
 	return d.byKey[defKey{kind, typ}]
 }
 
-// compileCUEFile compiles a definition file in KubeVela's CUE format: a
-// template field next to a field, named after the definition, whose type
-// is component, trait, policy or workflow-step. It returns nil, nil for a
-// file that is not a definition.
-func compileCUEFile(rt *runtime, path string, src []byte) (*definition, error) {
-	f, err := parser.ParseFile(path, src, parser.ParseComments)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	var candidates []string
-	var hasTemplate bool
-	for _, decl := range f.Decls {
-		field, ok := decl.(*ast.Field)
-		if !ok {
-			continue
-		}
-		label, isIdent, err := ast.LabelName(field.Label)
-		if err != nil || isIdent && (strings.HasPrefix(label, "#") || strings.HasPrefix(label, "_")) {
-			continue
-		}
-		if label == "template" {
-			hasTemplate = true
-		} else if _, ok := field.Value.(*ast.StructLit); ok {
-			candidates = append(candidates, label)
-		}
-	}
-	if !hasTemplate || len(candidates) == 0 {
-		return nil, nil
-	}
-	root, err := build(rt, path, f)
-	if err != nil {
-		return nil, err
-	}
-	for _, name := range candidates {
-		kind, err := root.LookupPath(cue.MakePath(cue.Str(name), cue.Str("type"))).String()
-		if err != nil {
-			continue
-		}
-		switch kind {
-		case kindComponent, kindTrait, kindPolicy, kindStep:
-			return newDefinition(rt, path, kind, name, root, "template.parameter")
-		}
-		return nil, fmt.Errorf("%s: %s.type: unknown definition type %q", path, name, kind)
-	}
-	return nil, nil
-}
-
-// compileTemplate compiles a template body, as stored in
-// spec.schematic.cue.template.
-func compileTemplate(rt *runtime, origin, kind, name string, src []byte) (*definition, error) {
-	f, err := parser.ParseFile(origin, src, parser.ParseComments)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", origin, err)
-	}
-	root, err := build(rt, origin, f)
-	if err != nil {
-		return nil, err
-	}
-	return newDefinition(rt, origin, kind, name, root, "parameter")
-}
-
-// build compiles a definition file after replacing KubeVela's vela/*
-// packages (which exist only inside the controller) and the context
-// KubeVela injects by top values. Only the parameter is needed offline.
-func build(rt *runtime, origin string, f *ast.File) (cue.Value, error) {
-	stubs := []string{"context"}
-	var decls []ast.Decl
-	for _, decl := range f.Decls {
-		imp, ok := decl.(*ast.ImportDecl)
-		if !ok {
-			decls = append(decls, decl)
-			continue
-		}
-		var keep []*ast.ImportSpec
-		for _, spec := range imp.Specs {
-			p, err := strconv.Unquote(spec.Path.Value)
-			if err != nil || !strings.HasPrefix(p, "vela/") {
-				keep = append(keep, spec)
-				continue
-			}
-			if spec.Name != nil {
-				stubs = append(stubs, spec.Name.Name)
-			} else {
-				stubs = append(stubs, p[strings.LastIndexByte(p, '/')+1:])
-			}
-		}
-		if len(keep) > 0 {
-			imp.Specs = keep
-			decls = append(decls, imp)
-		}
-	}
-	for _, s := range stubs {
-		decls = append(decls, &ast.Field{Label: ast.NewIdent(s), Value: ast.NewIdent("_")})
-	}
-	f.Decls = decls
-	// Format and compile the text: the parser's resolution of references
-	// still points at the removed imports.
-	src, err := format.Node(f)
-	if err != nil {
-		return cue.Value{}, fmt.Errorf("%s: %v", origin, err)
-	}
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	v := rt.ctx.CompileBytes(src, cue.Filename(origin))
-	if err := v.Err(); err != nil {
-		return cue.Value{}, fmt.Errorf("%s: %v", origin, cueerrors.Details(err, nil))
-	}
-	return v, nil
-}
-
 // goParameters declares properties that KubeVela's Go code reads for a
 // built-in type although its CUE parameter lacks them; they are unified into
 // the parameter (embedded next to it) before it is closed.
@@ -345,31 +152,37 @@ var goParameters = map[defKey]string{
 	{kindPolicy, "garbage-collect"}: `order?: "dependency"`,
 }
 
-// newDefinition takes the parameter at path in root. A struct parameter is
-// closed (close()), so that unknown properties, which KubeVela silently
-// ignores, fail. A disjunction is left alone: its alternatives are
-// usually closed definitions, and closing the disjunction itself changes
-// how optional fields validate. A template without parameter accepts no
-// properties; an empty open parameter (`parameter: {}`, the raw
-// component) accepts any.
-func newDefinition(rt *runtime, origin, kind, name string, root cue.Value, path string) (*definition, error) {
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	expr := path
-	if p := root.LookupPath(cue.ParsePath(path)); !p.Exists() {
-		expr = "{}"
+// newDefinition takes the parameter of a definition's template. A struct
+// parameter is closed (close()), so that unknown properties, which
+// KubeVela silently ignores, fail. A disjunction is left alone: its
+// alternatives are usually closed definitions, and closing the disjunction
+// itself changes how optional fields validate. A template without
+// parameter accepts no properties; an empty open parameter
+// (`parameter: {}`, the raw component) accepts any.
+func newDefinition(d *catalog.Definition) (*definition, error) {
+	def := &definition{kind: string(d.Kind), name: d.Name, tmpl: d.Template}
+	var err error
+	d.Template.Use(func(ctx *cue.Context, tmpl cue.Value) {
+		p := tmpl.LookupPath(cue.ParsePath("parameter"))
+		expr := "parameter"
+		if !p.Exists() {
+			expr = "{}"
+		}
+		if extra, ok := goParameters[defKey{def.kind, def.name}]; ok {
+			expr = "{" + expr + ", " + extra + "}"
+		}
+		if op, _ := p.Expr(); op != cue.OrOp && !openEmpty(p) {
+			expr = "close(" + expr + ")"
+		}
+		def.param = ctx.CompileString(expr, cue.Scope(tmpl), cue.Filename(d.Source))
+		if e := def.param.Err(); e != nil {
+			err = fmt.Errorf("%s: parameter: %v", d.Source, cueerrors.Details(e, nil))
+		}
+	})
+	if err != nil {
+		return nil, err
 	}
-	if extra, ok := goParameters[defKey{kind, name}]; ok {
-		expr = "{" + expr + ", " + extra + "}"
-	}
-	if op, _ := root.LookupPath(cue.ParsePath(path)).Expr(); op != cue.OrOp && !openEmpty(root.LookupPath(cue.ParsePath(path))) {
-		expr = "close(" + expr + ")"
-	}
-	param := rt.ctx.CompileString(expr, cue.Scope(root), cue.Filename(origin))
-	if err := param.Err(); err != nil {
-		return nil, fmt.Errorf("%s: parameter: %v", origin, cueerrors.Details(err, nil))
-	}
-	return &definition{kind: kind, name: name, rt: rt, param: param}, nil
+	return def, nil
 }
 
 // openEmpty reports whether a parameter is an open struct declaring no
@@ -436,9 +249,9 @@ func (def *definition) validate(v any) ([]issue, error) {
 	if err != nil {
 		return nil, err
 	}
-	def.rt.mu.Lock()
-	defer def.rt.mu.Unlock()
-	err = def.param.Unify(def.rt.ctx.BuildExpr(expr)).Validate(cue.Concrete(true))
+	def.tmpl.Use(func(ctx *cue.Context, _ cue.Value) {
+		err = def.param.Unify(ctx.BuildExpr(expr)).Validate(cue.Concrete(true))
+	})
 	return issues(cueerrors.Errors(err)), nil
 }
 
