@@ -40,7 +40,7 @@ func TestDefaultMatchesReview(t *testing.T) {
 		{"readiness", s.Probes.Readiness, Probe{Path: "/ready", InitialDelaySeconds: 5, PeriodSeconds: 5, TimeoutSeconds: 3}},
 		{"maxStorage", s.Checks.MaxStorage, "100Gi"},
 		{"databaseReplicas", s.Checks.DatabaseReplicas, 3},
-		{"dataStoreTypes", s.Vocabulary.DataStoreTypes, s.Checks.StatefulTypes},
+		{"dataStoreTypes", s.Vocabulary.DataStoreTypes[:2], []string{"*mongodb*", "*redis*"}},
 		{"addAutoscaler", s.Vocabulary.AddAutoscaler, "hpa"},
 		{"rules", len(s.Rules), len(RuleIDs)},
 	}
@@ -61,10 +61,10 @@ func TestDefaultIsFresh(t *testing.T) {
 	a.Spec.Rules["probes"] = RuleConfig{Mode: ModeOff}
 	a.Spec.Environments.Prod[0] = "live"
 	a.Spec.Vocabulary.Autoscalers[0].Trait = "keda"
-	a.Spec.Checks.StatefulTypes[0] = "x"
+	a.Spec.Vocabulary.DataStoreTypes[0] = "x"
 	b := Default()
 	if b.Mode("probes") != ModeFix || b.Spec.Environments.Prod[0] != "prod" ||
-		b.Spec.Vocabulary.Autoscalers[0].Trait != "hpa" || b.Spec.Vocabulary.DataStoreTypes[0] != "mongodb*" {
+		b.Spec.Vocabulary.Autoscalers[0].Trait != "hpa" || b.Spec.Vocabulary.DataStoreTypes[0] != "*mongodb*" {
 		t.Errorf("Default() shares state between calls: %+v", b.Spec)
 	}
 }
@@ -247,7 +247,8 @@ func TestParseOverlay(t *testing.T) {
 `,
 			func(s *Spec) {
 				v := &s.Vocabulary
-				v.ServiceTypes = append([]string{"knative-service"}, v.ServiceTypes...)
+				v.ServiceTypes = append([]string{"knative-service", "webservice"}, v.ServiceTypes...)
+				v.UserTypes = []TypePattern{{ServiceKind, "knative-service"}, {ServiceKind, "webservice"}}
 				v.Autoscalers = []Autoscaler{
 					{Trait: "keda", Min: "minReplicaCount", Max: "maxReplicaCount"},
 					{Trait: "hpa", Min: "minReplicas", Max: "maxReplicas", CPU: "cpu"},
@@ -258,11 +259,12 @@ func TestParseOverlay(t *testing.T) {
 		},
 		{
 			"a type listed under another kind leaves the built-in kind",
-			header + "spec:\n  vocabulary:\n    workerTypes: [webservice]\n",
+			header + "spec:\n  vocabulary:\n    workerTypes: [webserver]\n",
 			func(s *Spec) {
 				v := &s.Vocabulary
 				v.ServiceTypes = v.ServiceTypes[1:]
-				v.WorkerTypes = append([]string{"webservice"}, v.WorkerTypes...)
+				v.WorkerTypes = append([]string{"webserver"}, v.WorkerTypes...)
+				v.UserTypes = []TypePattern{{WorkerKind, "webserver"}}
 			},
 		},
 		{
@@ -674,6 +676,7 @@ func TestFromConfigMapData(t *testing.T) {
 				v := &s.Vocabulary
 				v.Autoscalers = append([]Autoscaler{{Trait: "keda", Min: "minReplicaCount", Max: "maxReplicaCount"}}, v.Autoscalers...)
 				v.ServiceTypes = append([]string{"knative-service"}, v.ServiceTypes...)
+				v.UserTypes = []TypePattern{{ServiceKind, "knative-service"}}
 				s.Probes.Liveness.Path = "/livez"
 			},
 		},
@@ -866,30 +869,60 @@ func TestMatchAny(t *testing.T) {
 func TestKindOf(t *testing.T) {
 	v := Default().Spec.Vocabulary
 	tests := map[string]string{
-		"webservice":          ServiceKind,
-		"webservice@v2":       ServiceKind,
-		"microservice@v1.2.0": ServiceKind,
-		"worker@v1":           WorkerKind,
-		"cron-task":           WorkerKind,
-		"mongodb-replicaset":  DataStoreKind,
-		"aws-rds-mysql":       DataStoreKind,
-		"redis@v3":            DataStoreKind,
-		"rasa-chatbot":        "",
-		"webservice@latest":   ServiceKind, // matches webservice@*
-		"stateless@beta":      "",
+		"microservice@v1.2.0":        ServiceKind,
+		"java-war":                   ServiceKind,
+		"redis-exporter-server":      ServiceKind, // not a data store: an exporter
+		"myworker":                   WorkerKind,
+		"volcano-job":                JobKind,
+		"mongodb-replicaset":         DataStoreKind,
+		"redis@v3":                   DataStoreKind,
+		"redis-failover":             DataStoreKind,
+		"alibaba-rds":                CloudKind, // a managed database: no pods
+		"alibaba-redis":              CloudKind,
+		"azure-database-mariadb":     CloudKind,
+		"tf-aws-dynamodb-table":      CloudKind,
+		"kafka-topic":                ReferenceKind, // an operator request
+		"kafka-rebalance":            ReferenceKind,
+		"elasticsearch-apm-server":   ReferenceKind,
+		"kustomize":                  ReferenceKind,
+		"rasa-chatbot":               "",
+		"webservice":                 "", // KubeVela's own: from its definition
+		"stateless@beta":             "",
+		"user-management-service":    "",
+		"elasticsearch-cluster@v1.2": DataStoreKind,
 	}
 	for typ, want := range tests {
-		if got := v.KindOf(typ); got != want {
-			t.Errorf("KindOf(%q) = %q, want %q", typ, got, want)
+		if got := v.KindOf(typ); got.Kind != want {
+			t.Errorf("KindOf(%q) = %+v, want %q", typ, got, want)
 		}
 	}
 	v.ServiceTypes = append([]string{"knative@v2"}, v.ServiceTypes...)
 	v.WorkerTypes = append([]string{"knative"}, v.WorkerTypes...)
-	if got := v.KindOf("knative@v2"); got != ServiceKind {
-		t.Errorf("an exact pattern with @ should win over the unversioned type: KindOf = %q", got)
+	if got := v.KindOf("knative@v2"); got.Kind != ServiceKind {
+		t.Errorf("an exact pattern with @ should win over the unversioned type: KindOf = %+v", got)
 	}
-	if got := v.KindOf("knative@v3"); got != WorkerKind {
-		t.Errorf("KindOf(knative@v3) = %q, want worker", got)
+	if got := v.KindOf("knative@v3"); got.Kind != WorkerKind {
+		t.Errorf("KindOf(knative@v3) = %+v, want worker", got)
+	}
+}
+
+// TestKindOfUserFirst: a type the config file lists comes before the
+// built-in lists (and before definitions, which the workload model asks
+// next), and says so.
+func TestKindOfUserFirst(t *testing.T) {
+	cfg, err := Parse([]byte("apiVersion: oamfix.dev/v1alpha1\nkind: OAMFixConfig\nspec:\n  vocabulary:\n    workerTypes: [redis-sidecar, webservice]\n"), "x.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := cfg.Spec.Vocabulary
+	for typ, want := range map[string]TypeMatch{
+		"redis-sidecar": {Kind: WorkerKind, Field: "spec.vocabulary.workerTypes", Pattern: "redis-sidecar", User: true},
+		"webservice":    {Kind: WorkerKind, Field: "spec.vocabulary.workerTypes", Pattern: "webservice", User: true},
+		"redis-cache":   {Kind: DataStoreKind, Field: "spec.vocabulary.dataStoreTypes", Pattern: "*redis*"},
+	} {
+		if got := v.KindOf(typ); got != want {
+			t.Errorf("KindOf(%q) = %+v, want %+v", typ, got, want)
+		}
 	}
 }
 

@@ -535,23 +535,28 @@ func duplicate[T any](list, keyField string, items []T, key func(T) string) dup 
 // set. A type pattern the user lists under one kind is dropped from the
 // other kinds' lists of v.
 func (v Vocabulary) overlay(user Vocabulary, set map[string]bool) Vocabulary {
-	var userTypes []string
-	for _, f := range []struct {
-		name  string
-		types []string
-	}{{"serviceTypes", user.ServiceTypes}, {"workerTypes", user.WorkerTypes}, {"dataStoreTypes", user.DataStoreTypes}} {
-		if set[f.name] {
-			userTypes = append(userTypes, f.types...)
+	var userTypes []TypePattern
+	builtin := v.kindLists()
+	for _, p := range user.kindLists() {
+		if set[listField[p.Kind]] && !slices.Contains(builtin, p) {
+			userTypes = append(userTypes, p)
 		}
 	}
-	types := func(name string, mine, base []string) []string {
-		base = slices.DeleteFunc(slices.Clone(base), func(t string) bool { return slices.Contains(userTypes, t) })
-		return combine(set[name], user.ReplaceDefaults, mine, base, func(s string) string { return s })
+	types := func(kind string, mine, base []string) []string {
+		base = slices.DeleteFunc(slices.Clone(base), func(t string) bool {
+			return slices.ContainsFunc(userTypes, func(u TypePattern) bool { return u.Pattern == t })
+		})
+		return combine(set[listField[kind]], user.ReplaceDefaults, mine, base, func(s string) string { return s })
 	}
 	out := v
-	out.ServiceTypes = types("serviceTypes", user.ServiceTypes, v.ServiceTypes)
-	out.WorkerTypes = types("workerTypes", user.WorkerTypes, v.WorkerTypes)
-	out.DataStoreTypes = types("dataStoreTypes", user.DataStoreTypes, v.DataStoreTypes)
+	out.UserTypes = append(slices.Clone(v.UserTypes), userTypes...)
+	out.ServiceTypes = types(ServiceKind, user.ServiceTypes, v.ServiceTypes)
+	out.WorkerTypes = types(WorkerKind, user.WorkerTypes, v.WorkerTypes)
+	out.JobTypes = types(JobKind, user.JobTypes, v.JobTypes)
+	out.DaemonTypes = types(DaemonKind, user.DaemonTypes, v.DaemonTypes)
+	out.DataStoreTypes = types(DataStoreKind, user.DataStoreTypes, v.DataStoreTypes)
+	out.CloudTypes = types(CloudKind, user.CloudTypes, v.CloudTypes)
+	out.ReferenceTypes = types(ReferenceKind, user.ReferenceTypes, v.ReferenceTypes)
 	out.Autoscalers = combine(set["autoscalers"], user.ReplaceDefaults, user.Autoscalers, v.Autoscalers, func(a Autoscaler) string { return a.Trait })
 	out.FixedScalers = combine(set["fixedScalers"], user.ReplaceDefaults, user.FixedScalers, v.FixedScalers, func(f FixedScaler) string { return f.Trait })
 	out.EnvFields = combine(set["envFields"], user.ReplaceDefaults, user.EnvFields, v.EnvFields, func(e EnvField) string { return e.Field })

@@ -163,6 +163,10 @@ func (m Mode) valid() bool {
 type RuleConfig struct {
 	// Mode is fix (default), check or off.
 	Mode Mode `json:"mode" yaml:"mode"`
+	// Severity, when set, replaces the severity of the rule's findings
+	// (critical, high, medium, low or info): unknown-type is info unless a
+	// team raises it to fail CI on components oamfix cannot classify.
+	Severity string `json:"severity,omitempty" yaml:"severity,omitempty" oamfix:"oneof=critical|high|medium|low|info"`
 }
 
 // RuleIDs are the IDs spec.rules accepts, in the order of the rules
@@ -281,9 +285,6 @@ func (s Staging) ReplicasFor(prodReplicas int) int {
 
 // Checks holds the thresholds of the check-only rules.
 type Checks struct {
-	// StatefulTypes are component types (globs) that hold data: the backup
-	// and database-replicas rules look at them.
-	StatefulTypes []string `json:"statefulTypes" yaml:"statefulTypes" oamfix:"glob"`
 	// MaxStorage is the largest volume the storage rule accepts. Default 100Gi.
 	MaxStorage string `json:"maxStorage" yaml:"maxStorage" oamfix:"quantity"`
 	// DatabaseReplicas is the replica count the database-replicas rule
@@ -309,12 +310,22 @@ type Vocabulary struct {
 	// ReplaceDefaults makes the lists set in the file replace the built-in
 	// lists instead of extending them.
 	ReplaceDefaults bool `json:"replaceDefaults" yaml:"replaceDefaults"`
-	// ServiceTypes are HTTP service component types (globs).
+	// ServiceTypes are component types (globs) that run pods serving HTTP
+	// or TCP: replicas, probes and circuit breakers apply to them.
 	ServiceTypes []string `json:"serviceTypes" yaml:"serviceTypes" oamfix:"glob"`
-	// WorkerTypes are non-HTTP workload component types (globs).
+	// WorkerTypes are types that run pods without serving traffic.
 	WorkerTypes []string `json:"workerTypes" yaml:"workerTypes" oamfix:"glob"`
-	// DataStoreTypes are database and broker component types (globs).
+	// JobTypes are types that run to completion (Jobs, CronJobs, batch).
+	JobTypes []string `json:"jobTypes" yaml:"jobTypes" oamfix:"glob"`
+	// DaemonTypes are types that run one pod per node.
+	DaemonTypes []string `json:"daemonTypes" yaml:"daemonTypes" oamfix:"glob"`
+	// DataStoreTypes are stateful data stores: databases, caches, brokers.
 	DataStoreTypes []string `json:"dataStoreTypes" yaml:"dataStoreTypes" oamfix:"glob"`
+	// CloudTypes are managed cloud resources (Terraform, Crossplane): no pods.
+	CloudTypes []string `json:"cloudTypes" yaml:"cloudTypes" oamfix:"glob"`
+	// ReferenceTypes pass objects through or refer to them (kustomize,
+	// operator requests such as a Kafka topic): no pods of their own.
+	ReferenceTypes []string `json:"referenceTypes" yaml:"referenceTypes" oamfix:"glob"`
 	// Autoscalers are the traits that mean autoscaling.
 	Autoscalers []Autoscaler `json:"autoscalers" yaml:"autoscalers"`
 	// FixedScalers are the traits that pin a replica count.
@@ -326,6 +337,10 @@ type Vocabulary struct {
 	// AddAutoscaler is the trait added to a component without autoscaling;
 	// it must be one of Autoscalers. Empty: never add one. Default hpa.
 	AddAutoscaler string `json:"addAutoscaler" yaml:"addAutoscaler"`
+
+	// UserTypes are the type patterns the config file set itself, by kind:
+	// they come before the user's definitions, the built-ins ahead of them.
+	UserTypes []TypePattern `json:"-" yaml:"-"`
 }
 
 // validate implements validator.
@@ -474,7 +489,6 @@ func Default() *Config {
 				ReplicaFactor:   0.5,
 			},
 			Checks: Checks{
-				StatefulTypes:    statefulTypes(),
 				MaxStorage:       "100Gi",
 				DatabaseReplicas: 3,
 				CriticalCPU:      "500m",
@@ -487,11 +501,22 @@ func Default() *Config {
 			},
 			Vocabulary: Vocabulary{
 				ServiceTypes: []string{
-					"webservice", "webservice@*", "webserver", "stateless", "microservice", "base-service",
-					"proxy-service", "java-war", "replica-webservice", "cloneset-service", "clonesetservice",
+					"webserver", "stateless", "microservice", "base-service", "proxy-service", "java-war",
+					"replica-webservice", "cloneset-service", "clonesetservice", "model-serving", "*-exporter-server",
 				},
-				WorkerTypes:    []string{"worker", "worker@*", "myworker", "kube-worker", "task", "cron-task", "job-like-component", "daemon"},
-				DataStoreTypes: statefulTypes(),
+				WorkerTypes:    []string{"myworker", "kube-worker"},
+				JobTypes:       []string{"job-like-component", "*-job", "model-training", "spark-workload"},
+				DaemonTypes:    []string{},
+				DataStoreTypes: dataStoreTypes(),
+				CloudTypes: []string{
+					"alibaba-*", "aliyun-*", "aws-*", "azure-*", "gcp-*", "google-*", "tencent-*", "baidu-*",
+					"huawei-*", "tf-*", "terraform-*", "crossplane-*", "vsphere-*", "elastic-ec-*",
+				},
+				ReferenceTypes: []string{
+					"kustomize", "*-topic", "*-rebalance", "*-connector", "*-connect", "*-bridge", "*-user",
+					"*-apm-server", "*-enterprise-search", "grafana-dashboard", "grafana-datasource", "grafana-access",
+					"volcano-queue", "volcano-pod-group", "koordinator-*", "config-*", "*-config", "secretconsumer",
+				},
 				Autoscalers: []Autoscaler{
 					{Trait: "hpa", Min: "min", Max: "max", CPU: "cpu.value"},
 					{Trait: "cpuscaler", Min: "min", Max: "max", CPU: "cpuUtil"},
@@ -518,10 +543,12 @@ func defaultRules() map[string]RuleConfig {
 	return rules
 }
 
-// statefulTypes are the built-in data store component types.
-func statefulTypes() []string {
+// dataStoreTypes are the built-in data store component types: the name of
+// a database, cache or broker anywhere in the type (mongodb-cluster,
+// redis-failover, postgres-cluster).
+func dataStoreTypes() []string {
 	return []string{
-		"mongodb*", "redis*", "clickhouse*", "postgres*", "mysql*", "mariadb*",
-		"*-rds*", "elasticsearch*", "kafka*", "zookeeper*", "rabbitmq*",
+		"*mongodb*", "*redis*", "*clickhouse*", "*postgres*", "*mysql*", "*mariadb*", "*elasticsearch*",
+		"kafka", "kafka-cluster", "*zookeeper*", "*rabbitmq*", "nacos-cluster", "*stateful*",
 	}
 }

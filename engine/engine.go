@@ -6,6 +6,7 @@
 package engine
 
 import (
+	"github.com/oamfix/oamfix/catalog"
 	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/fixers"
 	"github.com/oamfix/oamfix/kio"
@@ -33,6 +34,9 @@ type Options struct {
 	Rules  []*fixers.Rule
 	// CheckOnly runs every rule in check mode: findings, no edits.
 	CheckOnly bool
+	// Catalog is the definitions the workload model reads (KubeVela's
+	// built-ins merged with the user's); nil means DefaultCatalog.
+	Catalog *catalog.Catalog
 	// Definitions, when set, validates every Application after fixing:
 	// structurally and against these component/trait definitions. A
 	// problem the fixes introduced refuses the file; problems the

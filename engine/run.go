@@ -2,11 +2,14 @@ package engine
 
 import (
 	"fmt"
+	"sync"
 
+	"github.com/oamfix/oamfix/catalog"
 	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/fixers"
 	"github.com/oamfix/oamfix/oam"
 	"github.com/oamfix/oamfix/validate"
+	"github.com/oamfix/oamfix/workload"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -61,6 +64,9 @@ func Run(docs []Doc, opts Options) (out *Outcome, err error) {
 		}
 	}()
 	out = &Outcome{Changed: make([]bool, len(docs))}
+	if opts.Catalog == nil {
+		opts.Catalog = DefaultCatalog()
+	}
 	apps := make([]*oam.App, len(docs))
 	for i, d := range docs {
 		var before []validate.Problem
@@ -68,22 +74,24 @@ func Run(docs []Doc, opts Options) (out *Outcome, err error) {
 			before = validate.Validate(yaml.NewRNode(d.Node), d.File, opts.Definitions)
 		}
 		app := oam.Load(d.Node)
+		model := workload.Build(app, opts.Config, opts.Catalog)
 		for _, r := range opts.Rules {
 			mode, ok := ruleMode(opts, r)
 			if !ok || r.Run == nil {
 				continue
 			}
-			p := fixers.NewPass(r, app, opts.Config, mode)
+			p := fixers.NewPass(r, app, model, opts.Config, mode)
 			r.Run(p)
 			changed := false
 			for _, rep := range p.Reported() {
-				f, fixed := settle(r, mode, app, d, rep, out.adder(docs))
+				f, fixed := settle(r, mode, opts.Config, app, d, rep, out.adder(docs))
 				out.Findings = append(out.Findings, f)
 				changed = changed || fixed
 			}
 			if changed {
 				out.Changed[i] = true
 				app = oam.Load(d.Node) // the next rule sees this rule's edits
+				model = workload.Build(app, opts.Config, opts.Catalog)
 			}
 		}
 		apps[i] = app
@@ -105,18 +113,23 @@ func Run(docs []Doc, opts Options) (out *Outcome, err error) {
 		}
 		fp := &fixers.FilePass{Rule: r, Config: opts.Config, Mode: mode}
 		for i, d := range docs {
-			fp.Apps = append(fp.Apps, &fixers.FileApp{App: oam.Load(d.Node), Index: i})
+			app := oam.Load(d.Node)
+			fp.Apps = append(fp.Apps, &fixers.FileApp{App: app, Model: workload.Build(app, opts.Config, opts.Catalog), Index: i})
 		}
 		r.RunFile(fp)
 		for _, rep := range fp.Reported() {
 			i := rep.App.Index
-			f, fixed := settle(r, mode, rep.App.App, docs[i], rep.Reported, out.adder(docs))
+			f, fixed := settle(r, mode, opts.Config, rep.App.App, docs[i], rep.Reported, out.adder(docs))
 			out.Findings = append(out.Findings, f)
 			out.Changed[i] = out.Changed[i] || fixed
 		}
 	}
 	return out, nil
 }
+
+// DefaultCatalog is KubeVela's built-in definitions and oamfix's own
+// traits: what the workload model knows without --definitions.
+var DefaultCatalog = sync.OnceValue(func() *catalog.Catalog { return catalog.Builtin().Merge(catalog.Oamfix()) })
 
 // adder records the documents fixes add, after the document whose root
 // they name.
@@ -145,15 +158,18 @@ func ruleMode(opts Options, r *fixers.Rule) (config.Mode, bool) {
 }
 
 // settle turns what a rule reported into a finding: it fills in the rule,
-// severity, file, line, resource and paths, and decides the status. A
+// severity (spec.rules.<id>.severity wins), file, line, resource and paths, and decides the status. A
 // fix is written only for a fixable rule in fix mode, with no exemption
 // and every precondition met; fixed says whether it was.
-func settle(r *fixers.Rule, mode config.Mode, app *oam.App, d Doc, rep fixers.Reported, addDocument func(after, root *yaml.Node)) (f fixers.Finding, fixed bool) {
+func settle(r *fixers.Rule, mode config.Mode, cfg *config.Config, app *oam.App, d Doc, rep fixers.Reported, addDocument func(after, root *yaml.Node)) (f fixers.Finding, fixed bool) {
 	f = rep.Finding
 	w := rep.Where
 	f.Rule = r.ID
 	if f.Severity == "" {
 		f.Severity = r.Severity
+	}
+	if s := cfg.SeverityOf(r.ID); s != "" {
+		f.Severity = fixers.Severity(s)
 	}
 	f.File = d.File
 	f.Document = d.Index

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/oamfix/oamfix/oam"
+	"github.com/oamfix/oamfix/workload"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -15,17 +16,18 @@ var Backup = &Rule{
 
 The infrastructure review rates a missing backup of MongoDB or Redis as the
 one critical risk: a failure loses the data for good. A component is
-stateful when its type matches spec.checks.statefulTypes (mongodb*, redis*,
-clickhouse*, postgres*, mysql* and the like), except satellites that hold no
-data (exporters, Kafka topics and connectors, search and APM front ends). It
-counts as backed up when
+stateful when the workload model says it holds data: a data store (by its
+definition, a StatefulSet, its chart, or spec.vocabulary.dataStoreTypes), or
+a managed cloud database; satellites that hold no data (exporters, Kafka
+topics and connectors, search and APM front ends) are not. It counts as
+backed up when
 the component has a trait whose type contains "backup", a property key
 anywhere in its properties that contains "backup" (an operator's
 backup: or backupSchedule: setting) that is not switched off, or when the
 app has a policy or workflow step whose type contains "backup" (a Velero
-schedule, say). A managed cloud database (alibaba-*, aws-*, azure-*, gcp-*,
-crossplane-*, tf-* types, *-rds*) has the provider's automated backups, so
-it is a medium finding asking to set the retention explicitly. Check only:
+schedule, say). A managed cloud database (a cloud resource such as
+alibaba-rds or tf-aws-dynamodb-table) has the provider's automated backups,
+so it is a medium finding asking to set the retention explicitly. Check only:
 oamfix cannot know where backups should go.`,
 	Severity: Critical,
 	Area:     "Data",
@@ -37,7 +39,7 @@ func runBackup(p *Pass) {
 		return
 	}
 	for _, c := range p.App.Components {
-		if !holdsData(p.Config, c) {
+		if !p.Workload(c).HoldsData() {
 			continue
 		}
 		if off, node := backupSwitchedOff(c); off != "" {
@@ -50,7 +52,7 @@ func runBackup(p *Pass) {
 		if componentHasBackup(c) {
 			continue
 		}
-		if typeMatchesFold(managedDatabases, c.Type) {
+		if p.Workload(c).Kind == workload.Cloud {
 			p.Report(Where{Component: c}, Finding{
 				Severity:    Medium,
 				Message:     fmt.Sprintf("managed database %q (%s) sets no backup retention: its backups follow the provider's defaults, which may keep only days of history and no copy in another region", c.Name, c.Type),
@@ -64,10 +66,6 @@ func runBackup(p *Pass) {
 		}, nil)
 	}
 }
-
-// managedDatabases are the type patterns (globs, lower case) of databases
-// a cloud provider runs, with automated backups of its own.
-var managedDatabases = []string{"alibaba-*", "aliyun-*", "aws-*", "azure-*", "gcp-*", "crossplane-*", "tf-*", "terraform-*", "*-rds*"}
 
 // backupRemediation is the advice for one component.
 func backupRemediation(c *oam.Component) string {

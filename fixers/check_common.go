@@ -8,33 +8,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/oam"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // Helpers shared by the check-only rules (check_*.go).
-
-// isStateful reports whether a component holds data: its type (with or
-// without a version suffix) matches spec.checks.statefulTypes.
-func isStateful(cfg *config.Config, c *oam.Component) bool {
-	pats := cfg.Spec.Checks.StatefulTypes
-	return config.MatchAny(pats, c.Type) || config.MatchAny(pats, c.BaseType())
-}
-
-// dataSatellites are stateful-looking types (globs, lower case) that hold
-// no data of their own: exporters, Kafka topics and connectors, search and
-// APM front ends, and databases inside a managed instance.
-var dataSatellites = []string{
-	"*exporter*", "*-topic", "*-rebalance", "*-connect", "*-connector", "*-bridge",
-	"*-apm-server", "*-enterprise-search", "*-rds-database",
-}
-
-// holdsData reports whether a component stores data: it is stateful
-// (isStateful) and not a satellite of a data store.
-func holdsData(cfg *config.Config, c *oam.Component) bool {
-	return isStateful(cfg, c) && !typeMatchesFold(dataSatellites, c.Type)
-}
 
 // plural formats "1 pod" or "2 pods"; the noun's last word takes the s.
 func plural(n int, noun string) string {

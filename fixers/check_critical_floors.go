@@ -5,6 +5,7 @@ import (
 
 	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/oam"
+	"github.com/oamfix/oamfix/workload"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -41,7 +42,7 @@ func runCriticalFloors(p *Pass) {
 		if !p.Config.IsCritical(c.Name) {
 			continue
 		}
-		if kind := kindOf(p.Config, c); kind != kindDataStore && !replicasRuleCovers(p, c, kind) {
+		if kind := p.Workload(c).Kind; kind != workload.DataStore && kind.HasPods() && !replicasRuleCovers(p, c, kind) {
 			criticalReplicaFloor(p, c, kind)
 		}
 		criticalResourceFloors(p, c)
@@ -50,8 +51,8 @@ func runCriticalFloors(p *Pass) {
 
 // replicasRuleCovers reports whether the replicas rule raises this
 // component's floor itself: a service, with the rule on and not exempted.
-func replicasRuleCovers(p *Pass, c *oam.Component, kind string) bool {
-	if kind != kindService || p.Config.Mode(Replicas.ID) == config.ModeOff {
+func replicasRuleCovers(p *Pass, c *oam.Component, kind workload.Kind) bool {
+	if kind != workload.Service || p.Config.Mode(Replicas.ID) == config.ModeOff {
 		return false
 	}
 	as, _, _ := autoscalerOf(p.Config, c.Traits)
@@ -63,7 +64,7 @@ func replicasRuleCovers(p *Pass, c *oam.Component, kind string) bool {
 }
 
 // criticalReplicaFloor reports a replica count below the critical floor.
-func criticalReplicaFloor(p *Pass, c *oam.Component, kind string) {
+func criticalReplicaFloor(p *Pass, c *oam.Component, kind workload.Kind) {
 	floor := p.Config.Spec.Replicas.CriticalMinReplicas
 	var node *yaml.Node
 	var trait *oam.Trait
@@ -79,7 +80,7 @@ func criticalReplicaFloor(p *Pass, c *oam.Component, kind string) {
 	switch {
 	case ok:
 		current = node.Value
-	case node == nil && (trait != nil || kind == kindWorker):
+	case node == nil && (trait != nil || kind == workload.Worker):
 		cur, current = 1, "1 (the default)"
 	default:
 		return // not a number, or nothing known about this component's replicas

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/oamfix/oamfix/oam"
+	"github.com/oamfix/oamfix/workload"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -34,7 +35,7 @@ var replicaKeys = []string{"replicas", "replicaCount", "members", "instances"}
 func runDatabaseReplicas(p *Pass) {
 	want := p.Config.Spec.Checks.DatabaseReplicas
 	for _, c := range p.App.Components {
-		if !holdsData(p.Config, c) || p.Config.IsCritical(c.Name) {
+		if p.Workload(c).Kind != workload.DataStore || p.Config.IsCritical(c.Name) {
 			continue
 		}
 		check := func(props *yaml.Node, t *oam.Trait, path, field string) {

@@ -29,7 +29,7 @@ already, exempt the app with the oamfix.dev/skip annotation.`,
 }
 
 func runObservability(p *Pass) {
-	if !hasWorkload(p.Config, p.App) || devApp(p.Config, p.App) || observed(p.Config.Spec.Checks.ObservabilityTypes, p.App) {
+	if !hasWorkload(p) || devApp(p.Config, p.App) || observed(p.Config.Spec.Checks.ObservabilityTypes, p.App) {
 		return
 	}
 	names := make([]string, 0, len(p.App.Components))
@@ -44,9 +44,9 @@ func runObservability(p *Pass) {
 }
 
 // hasWorkload reports whether the app runs a service, worker or data store.
-func hasWorkload(cfg *config.Config, app *oam.App) bool {
-	for _, c := range app.Components {
-		if kindOf(cfg, c) != "" {
+func hasWorkload(p *Pass) bool {
+	for _, c := range p.App.Components {
+		if p.Workload(c).Kind.HasPods() {
 			return true
 		}
 	}

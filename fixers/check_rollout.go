@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/oamfix/oamfix/oam"
+	"github.com/oamfix/oamfix/workload"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -41,7 +42,7 @@ func runRollout(p *Pass) {
 	}
 	serving := false
 	for _, c := range app.Components {
-		if kindOf(p.Config, c) == kindService {
+		if p.Workload(c).Kind == workload.Service {
 			serving = true
 		}
 		for _, t := range c.Traits {

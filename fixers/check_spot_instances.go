@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/oamfix/oamfix/oam"
+	"github.com/oamfix/oamfix/workload"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -14,9 +15,9 @@ var SpotInstances = &Rule{
 	Doc: `Report non-critical workers that do not run on spot or preemptible capacity (a cost finding).
 
 The infrastructure review counts missing spot configuration for non-critical
-workloads as the largest saving. A worker (a component whose type is one of
-spec.vocabulary.workerTypes) that is not in spec.criticalComponents is
-reported unless it has a trait whose type mentions spot or preemptible, or
+workloads as the largest saving. A worker or a job (pods that serve no
+traffic, or run to completion, as the workload model says) that is not in
+spec.criticalComponents is reported unless it has a trait whose type mentions spot or preemptible, or
 its properties or traits already choose a capacity type through a
 well-known node label (karpenter.sh/capacity-type,
 eks.amazonaws.com/capacityType, cloud.google.com/gke-spot,
@@ -36,7 +37,7 @@ var capacityLabels = []string{
 
 func runSpotInstances(p *Pass) {
 	for _, c := range p.App.Components {
-		if kindOf(p.Config, c) != kindWorker || p.Config.IsCritical(c.Name) || onChosenCapacity(c) {
+		if k := p.Workload(c).Kind; k != workload.Worker && k != workload.Job || p.Config.IsCritical(c.Name) || onChosenCapacity(c) {
 			continue
 		}
 		p.Report(Where{Component: c}, Finding{

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/oamfix/oamfix/oam"
+	"github.com/oamfix/oamfix/workload"
 )
 
 // CircuitBreaker adds a circuit-breaker trait to HTTP services that lack one.
@@ -27,7 +28,7 @@ The trait does not exist in KubeVela: install oamfix's TraitDefinition
 func runCircuitBreaker(p *Pass) {
 	cb := p.Config.Spec.CircuitBreaker
 	for _, c := range p.App.Components {
-		if kindOf(p.Config, c) != kindService || c.Trait(cb.TraitType) != nil {
+		if p.Workload(c).Kind != workload.Service || c.Trait(cb.TraitType) != nil {
 			continue
 		}
 		timeout := cb.RecoveryTimeout.String()

@@ -3,11 +3,13 @@ package fixers
 import (
 	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/oam"
+	"github.com/oamfix/oamfix/workload"
 )
 
 // FileApp is one Application document of a file, as a file-level rule sees it.
 type FileApp struct {
-	App *oam.App
+	App   *oam.App
+	Model *workload.Model
 	// Index is the document's position among the file's Applications.
 	Index int
 }

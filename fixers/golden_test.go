@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/oamfix/oamfix/catalog"
 	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/engine"
 	"github.com/oamfix/oamfix/fixers"
@@ -50,7 +51,16 @@ func runGoldenCase(t *testing.T, dir string, rules []*fixers.Rule) {
 		t.Fatal(err)
 	}
 	name := filepath.ToSlash(filepath.Join(filepath.Base(filepath.Dir(dir)), filepath.Base(dir), "input.yaml"))
-	res := process(t, name, data, cfg, rules)
+	opts := engine.Options{Config: cfg, Rules: rules}
+	if defs := filepath.Join(dir, "definitions"); isDir(defs) {
+		// The case's platform: its definitions shadow KubeVela's (--definitions).
+		user, err := catalog.Load(defs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Catalog = engine.DefaultCatalog().Merge(user)
+	}
+	res := process(t, name, data, opts)
 	diff, err := kio.UnifiedDiff(name, res.Before, res.After)
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +73,7 @@ func runGoldenCase(t *testing.T, dir string, rules []*fixers.Rule) {
 	testenv.Golden(t, filepath.Join(dir, "want.diff"), []byte(diff))
 	testenv.Golden(t, filepath.Join(dir, "want.findings"), findings.Bytes())
 
-	again := process(t, name, res.After, cfg, rules)
+	again := process(t, name, res.After, opts)
 	if again.Changed() {
 		d, _ := kio.UnifiedDiff(name, again.Before, again.After)
 		t.Errorf("second run is not a no-op:\n%s", d)
@@ -75,13 +85,13 @@ func runGoldenCase(t *testing.T, dir string, rules []*fixers.Rule) {
 	}
 }
 
-func process(t *testing.T, name string, data []byte, cfg *config.Config, rules []*fixers.Rule) *engine.Result {
+func process(t *testing.T, name string, data []byte, opts engine.Options) *engine.Result {
 	t.Helper()
 	f, err := kio.Parse(name, data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := engine.Process(f, engine.Options{Config: cfg, Rules: rules})
+	res, err := engine.Process(f, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,6 +99,11 @@ func process(t *testing.T, name string, data []byte, cfg *config.Config, rules [
 		t.Fatalf("output does not re-parse: %v", err)
 	}
 	return res
+}
+
+func isDir(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir()
 }
 
 func sorted(fs []fixers.Finding) []fixers.Finding {

@@ -29,10 +29,10 @@ Install oamfix's TraitDefinition (oamfix defs) before deploying.`,
 func runNetworkPolicy(p *Pass) {
 	np := p.Config.Spec.NetworkPolicy
 	for _, c := range p.App.Components {
-		if kindOf(p.Config, c) == "" || c.Trait(np.TraitType) != nil {
+		if !p.Workload(c).Kind.HasPods() || c.Trait(np.TraitType) != nil {
 			continue
 		}
-		ps := ports(c)
+		ps := p.Workload(c).ContainerPorts()
 		props := []oam.Pair{
 			oam.P("denyAll", true),
 			oam.P("allowSameApp", true),

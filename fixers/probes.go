@@ -2,9 +2,11 @@ package fixers
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/oam"
+	"github.com/oamfix/oamfix/workload"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -45,10 +47,20 @@ func runProbes(p *Pass) {
 	styles := p.Config.Spec.Vocabulary.ProbeStyles
 	appStyle := appProbeStyle(p.App, styles)
 	for _, c := range p.App.Components {
-		if kindOf(p.Config, c) != kindService {
+		f := p.Workload(c)
+		if f.Kind != workload.Service {
 			continue
 		}
-		style := componentProbeStyle(c, styles, appStyle)
+		style, why := componentProbeStyle(c, f, styles, appStyle)
+		if style == nil {
+			if !anyProbe(c, styles) {
+				p.Report(Where{Component: c}, Finding{
+					Message:     fmt.Sprintf("component %q has no startup, liveness or readiness probe, and oamfix cannot add one: %s", c.Name, why),
+					Remediation: "add the probes where the component's workload takes them (for embedded objects, in their containers), or exempt the component with # oamfix:ignore probes -- reason",
+				}, nil)
+			}
+			continue
+		}
 		var missing []probeKind
 		for _, k := range probeKinds {
 			if !hasProbe(c, style, k.name) {
@@ -58,7 +70,7 @@ func runProbes(p *Pass) {
 		if len(missing) == 0 {
 			continue
 		}
-		ps := ports(c)
+		ps := p.Workload(c).ContainerPorts()
 		if len(ps) == 0 {
 			for _, k := range missing {
 				p.Report(Where{Component: c}, Finding{
@@ -97,21 +109,58 @@ func appProbeStyle(app *oam.App, styles []config.ProbeStyle) *config.ProbeStyle 
 	return nil
 }
 
-// componentProbeStyle picks where a component's probes live: the style it
-// already uses, else the app's, else the first configured style.
-func componentProbeStyle(c *oam.Component, styles []config.ProbeStyle, appStyle *config.ProbeStyle) *config.ProbeStyle {
+// componentProbeStyle picks where a component's probes live: the style
+// it already uses; else the style its definition renders (a definition
+// that renders none leaves no place: nil and why); else, for types oamfix
+// has no definition of, the app's style or the first configured one.
+func componentProbeStyle(c *oam.Component, f *workload.Facts, styles []config.ProbeStyle, appStyle *config.ProbeStyle) (*config.ProbeStyle, string) {
 	for i := range styles {
 		if usesStyle(c, &styles[i]) {
-			return &styles[i]
+			return &styles[i], ""
 		}
 	}
+	if def := f.Definition; def != nil {
+		for i := range styles {
+			if rendersStyle(def.ProbeFields, &styles[i]) {
+				return &styles[i], ""
+			}
+		}
+		return nil, fmt.Sprintf("its definition %s (%s) renders no probe from its properties", def.Name, def.Source)
+	}
 	if appStyle != nil {
-		return appStyle
+		return appStyle, ""
 	}
 	if len(styles) == 0 {
-		return &config.ProbeStyle{Name: "kubevela", Style: config.ProbeProperties, Liveness: "livenessProbe", Readiness: "readinessProbe", StartupTrait: "startup-probe"}
+		return &config.ProbeStyle{Name: "kubevela", Style: config.ProbeProperties, Liveness: "livenessProbe", Readiness: "readinessProbe", StartupTrait: "startup-probe"}, ""
 	}
-	return &styles[0]
+	return &styles[0], ""
+}
+
+// rendersStyle reports whether a definition's probe parameters are the
+// style's: its liveness and readiness properties, or its probes map.
+func rendersStyle(fields []string, s *config.ProbeStyle) bool {
+	has := func(name string) bool {
+		for _, f := range fields {
+			if f == name || strings.HasPrefix(f, name+".") || strings.HasPrefix(f, name+"[") {
+				return true
+			}
+		}
+		return false
+	}
+	if s.Style == config.ProbeMap {
+		return has(s.Field)
+	}
+	return s.Liveness != "" && has(s.Liveness) && s.Readiness != "" && has(s.Readiness)
+}
+
+// anyProbe reports whether the component has a probe in any style.
+func anyProbe(c *oam.Component, styles []config.ProbeStyle) bool {
+	for i := range styles {
+		if usesStyle(c, &styles[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 // usesStyle reports whether any probe of this style is on the component.

@@ -23,6 +23,7 @@ func All() []*Rule {
 		DatabaseReplicas,
 		SpotInstances,
 		CriticalFloors,
+		UnknownType,
 	}
 }
 

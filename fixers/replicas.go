@@ -7,6 +7,7 @@ import (
 
 	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/oam"
+	"github.com/oamfix/oamfix/workload"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -49,7 +50,7 @@ func runReplicas(p *Pass) {
 	}
 	var services []*oam.Component
 	for _, c := range p.App.Components {
-		if kindOf(p.Config, c) == kindService {
+		if p.Workload(c).Kind == workload.Service {
 			services = append(services, c)
 		}
 	}

@@ -3,6 +3,7 @@ package fixers
 import (
 	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/oam"
+	"github.com/oamfix/oamfix/workload"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -57,14 +58,19 @@ type Pass struct {
 	// Mode is the rule's configured mode (fix or check). Rules report the
 	// same findings in both; the engine decides whether fixes are written.
 	Mode config.Mode
+	// Model says what each component runs (see package workload).
+	Model *workload.Model
 
 	reported []Reported
 }
 
-// NewPass starts a rule's pass over an Application.
-func NewPass(r *Rule, app *oam.App, cfg *config.Config, mode config.Mode) *Pass {
-	return &Pass{Rule: r, App: app, Config: cfg, Mode: mode}
+// NewPass starts a rule's pass over an Application and its workload model.
+func NewPass(r *Rule, app *oam.App, model *workload.Model, cfg *config.Config, mode config.Mode) *Pass {
+	return &Pass{Rule: r, App: app, Model: model, Config: cfg, Mode: mode}
 }
+
+// Workload returns what a component of the pass's Application runs.
+func (p *Pass) Workload(c *oam.Component) *workload.Facts { return p.Model.Of(c) }
 
 // Report records a finding and the fix that would resolve it (nil when the
 // rule cannot propose one). The engine applies exemptions and

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/oamfix/oamfix/catalog"
 	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/engine"
 	"github.com/oamfix/oamfix/fixers"
@@ -63,6 +64,11 @@ func TestFixedAppsValidate(t *testing.T) {
 					t.Fatal(err)
 				}
 				caseOpts.Definitions = defs.Merge(user)
+				platform, err := catalog.Load(custom)
+				if err != nil {
+					t.Fatal(err)
+				}
+				caseOpts.Catalog = engine.DefaultCatalog().Merge(platform)
 			}
 		}
 		res, err := engine.Process(f, caseOpts)

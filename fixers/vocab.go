@@ -9,58 +9,6 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// Component kinds from the vocabulary.
-const (
-	kindService   = "service"
-	kindWorker    = "worker"
-	kindDataStore = "datastore"
-)
-
-// kindOf classifies a component by its type: service, worker, datastore or "".
-func kindOf(cfg *config.Config, c *oam.Component) string {
-	return cfg.Spec.Vocabulary.KindOf(c.Type)
-}
-
-// ports returns the component's container ports in order, the exposed
-// ones first: webservice `ports[].port` (or containerPort), the deprecated
-// or custom `port`, and knative-style `containerPort`. Named ports are
-// skipped: probes and policies need numbers.
-func ports(c *oam.Component) []int {
-	var exposed, other []int
-	for _, p := range oam.Items(oam.Get(c.Properties, "ports")) {
-		n, ok := oam.Int(oam.Get(p, "port"))
-		if !ok {
-			n, ok = oam.Int(oam.Get(p, "containerPort"))
-		}
-		if !ok {
-			n, ok = oam.Int(p)
-		}
-		if !ok || n <= 0 {
-			continue
-		}
-		if e, _ := oam.Bool(oam.Get(p, "expose")); e {
-			exposed = append(exposed, n)
-		} else {
-			other = append(other, n)
-		}
-	}
-	for _, key := range []string{"port", "containerPort"} {
-		if n, ok := oam.Int(oam.Get(c.Properties, key)); ok && n > 0 {
-			other = append(other, n)
-		}
-	}
-	out := append(exposed, other...)
-	seen := map[int]bool{}
-	uniq := out[:0]
-	for _, p := range out {
-		if !seen[p] {
-			seen[p] = true
-			uniq = append(uniq, p)
-		}
-	}
-	return uniq
-}
-
 // envVar is one environment variable of a component, wherever it lives.
 type envVar struct {
 	Name  string
