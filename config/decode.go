@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -75,7 +76,16 @@ func (o Options) Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading oamfix config: %w", err)
 	}
-	return o.Parse(data, path)
+	cfg, err := o.Parse(data, path)
+	if err != nil {
+		return nil, err
+	}
+	for i, d := range cfg.Spec.Definitions {
+		if !filepath.IsAbs(d) {
+			cfg.Spec.Definitions[i] = filepath.Join(filepath.Dir(path), d)
+		}
+	}
+	return cfg, nil
 }
 
 // configMapSource is the Error.File of FromConfigMapData errors.

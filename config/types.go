@@ -70,6 +70,14 @@ type Spec struct {
 	// Vocabulary names the component types, traits and properties the fixers
 	// recognise and write.
 	Vocabulary Vocabulary `json:"vocabulary" yaml:"vocabulary"`
+	// Definitions are folders of the platform's ComponentDefinitions and
+	// TraitDefinitions (YAML or .cue, as --definitions takes them), relative
+	// to the config file: they tell oamfix what custom types run, for the
+	// CLI, the KRM function and the PR bot alike.
+	Definitions []string `json:"definitions" yaml:"definitions" oamfix:"nonempty"`
+	// Validate checks every fixed Application against the Application CRD
+	// and the known definitions, as --validate does; definitions imply it.
+	Validate bool `json:"validate" yaml:"validate"`
 }
 
 // Target is the load the platform must carry.
@@ -499,6 +507,7 @@ func Default() *Config {
 					"datadog*", "*newrelic*", "*new-relic*", "*dynatrace*", "*signoz*", "*skywalking*",
 				},
 			},
+			Definitions: []string{},
 			Vocabulary: Vocabulary{
 				ServiceTypes: []string{
 					"webserver", "stateless", "microservice", "base-service", "proxy-service", "java-war",

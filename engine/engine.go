@@ -44,6 +44,33 @@ type Options struct {
 	Definitions *validate.Definitions
 }
 
+// UseDefinitions reads the definitions in dirs (the config's
+// spec.definitions and --definitions) into opts: the workload model reads
+// them on top of KubeVela's built-ins, and with validateApps (or any
+// folder given) every Application is validated against them and oamfix's
+// own traits. It is the one place the CLI, the KRM function and the PR bot
+// load definitions.
+func (o *Options) UseDefinitions(dirs []string, validateApps bool) error {
+	o.Catalog = DefaultCatalog()
+	if len(dirs) == 0 {
+		if validateApps {
+			o.Definitions = validate.Embedded()
+		}
+		return nil
+	}
+	user, err := catalog.Load(dirs...)
+	if err != nil {
+		return err
+	}
+	o.Catalog = o.Catalog.Merge(user)
+	defs, err := validate.FromCatalog(catalog.Oamfix().Merge(user))
+	if err != nil {
+		return err
+	}
+	o.Definitions = defs
+	return nil
+}
+
 // ValidateRule is the rule ID of validation findings.
 var ValidateRule = fixers.Validation.ID
 

@@ -1,6 +1,7 @@
 package fixers_test
 
 import (
+	"fmt"
 	"os"
 	"sort"
 	"strconv"
@@ -12,6 +13,8 @@ import (
 	"github.com/oamfix/oamfix/fixers"
 	"github.com/oamfix/oamfix/internal/testenv"
 	"github.com/oamfix/oamfix/kio"
+	"github.com/oamfix/oamfix/oam"
+	"github.com/oamfix/oamfix/workload"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -25,6 +28,8 @@ func TestCorpusFixTwice(t *testing.T) {
 	opts := engine.Options{Config: cfg, Rules: fixers.All()}
 	found := map[string]int{}
 	fixed := map[string]int{}
+	fixedMoved := map[string]int{} // fixes on components whose kind the model changed
+	transitions := map[string]int{}
 	var changedFiles, unparsed, refused int
 	for _, path := range files {
 		data, err := os.ReadFile(path)
@@ -37,6 +42,7 @@ func TestCorpusFixTwice(t *testing.T) {
 			continue
 		}
 		before := commentCount(f)
+		moved := kindChanges(f, cfg, transitions)
 		res, err := engine.Process(f, opts)
 		if err != nil {
 			refused++
@@ -47,6 +53,9 @@ func TestCorpusFixTwice(t *testing.T) {
 			found[fd.Rule]++
 			if fd.Status == fixers.Fixed {
 				fixed[fd.Rule]++
+				if moved[fmt.Sprint(fd.Document, "/", fd.Component)] {
+					fixedMoved[fd.Rule]++
+				}
 			}
 		}
 		if !res.Changed() {
@@ -78,12 +87,62 @@ func TestCorpusFixTwice(t *testing.T) {
 	sort.Strings(rules)
 	var b strings.Builder
 	for _, r := range rules {
-		b.WriteString("\n  " + r + ": " + itoa(found[r]) + " findings, " + itoa(fixed[r]) + " fixed")
+		b.WriteString("\n  " + r + ": " + itoa(found[r]) + " findings, " + itoa(fixed[r]) + " fixed (" + itoa(fixedMoved[r]) + " of them on components the workload model classifies differently from the old type globs)")
 	}
+	var moves []string
+	for tr, n := range transitions {
+		moves = append(moves, fmt.Sprintf("%s %d", tr, n))
+	}
+	sort.Strings(moves)
+	b.WriteString("\n  kinds that moved (old type globs -> workload model): " + strings.Join(moves, ", "))
 	t.Logf("corpus: %d files, %d changed, %d do not parse, %d refused%s", len(files), changedFiles, unparsed, refused, b.String())
 	if changedFiles == 0 {
 		t.Fatal("no corpus file was fixed")
 	}
+}
+
+// legacyTypes are the type globs oamfix classified components by before
+// the workload model (its default vocabulary then), kept here so the log
+// shows which fixes moved because a kind changed.
+var legacyTypes = []struct {
+	kind     workload.Kind
+	patterns []string
+}{
+	{workload.Service, []string{"webservice", "webservice@*", "webserver", "stateless", "microservice", "base-service", "proxy-service", "java-war", "replica-webservice", "cloneset-service", "clonesetservice"}},
+	{workload.Worker, []string{"worker", "worker@*", "myworker", "kube-worker", "task", "cron-task", "job-like-component", "daemon"}},
+	{workload.DataStore, []string{"mongodb*", "redis*", "clickhouse*", "postgres*", "mysql*", "mariadb*", "*-rds*", "elasticsearch*", "kafka*", "zookeeper*", "rabbitmq*"}},
+}
+
+// legacyKind is a component type's kind under the old type globs.
+func legacyKind(typ string) workload.Kind {
+	for _, t := range []string{typ, strings.Split(typ, "@")[0]} {
+		for _, l := range legacyTypes {
+			if config.MatchAny(l.patterns, t) {
+				return l.kind
+			}
+		}
+	}
+	return workload.Unknown
+}
+
+// kindChanges marks the components of a file whose kind differs between
+// the old type globs and the workload model ("document/component"), and
+// counts each transition.
+func kindChanges(f *kio.File, cfg *config.Config, transitions map[string]int) map[string]bool {
+	out := map[string]bool{}
+	for _, d := range f.Docs {
+		if d.Node == nil || !oam.IsApplication(d.Node.YNode()) {
+			continue
+		}
+		app := oam.Load(d.Node.YNode())
+		for _, fc := range workload.Build(app, cfg, engine.DefaultCatalog()).Facts {
+			if old := legacyKind(fc.Component.Type); old != fc.Kind {
+				out[fmt.Sprint(d.Index, "/", fc.Component.Name)] = true
+				transitions[string(old)+"->"+string(fc.Kind)]++
+			}
+		}
+	}
+	return out
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -144,6 +144,10 @@ func Process(rl *framework.ResourceList, opts Options) error {
 	}
 	added := map[int][]*yaml.Node{}
 	opts2 := engine.Options{Config: set.Config, Rules: rules, CheckOnly: checkOnly}
+	if err := opts2.UseDefinitions(set.Config.Spec.Definitions, set.Config.Spec.Validate); err != nil {
+		rl.Results = append(rl.Results, configResult(rl.FunctionConfig, err))
+		return rl.Results
+	}
 	for _, path := range paths {
 		docs := groups[path]
 		out, err := engine.Run(docs, opts2)

@@ -92,12 +92,16 @@ func (r *runner) relative(msg string) string {
 // with the base branch's line numbers, for the pull request body.
 func findings(cfg *config.Config, rules []*fixers.Rule, srcs []*source) ([]fixers.Finding, error) {
 	var all []fixers.Finding
+	opts, err := engineOptions(cfg, rules)
+	if err != nil {
+		return nil, err
+	}
 	for _, s := range srcs {
 		f, err := kio.Parse(s.rel, s.data)
 		if err != nil {
 			return nil, &UsageError{Msg: err.Error()}
 		}
-		res, err := engine.Process(f, engine.Options{Config: cfg, Rules: rules})
+		res, err := engine.Process(f, opts)
 		if err != nil {
 			return nil, &UsageError{Msg: err.Error()}
 		}
@@ -106,13 +110,26 @@ func findings(cfg *config.Config, rules []*fixers.Rule, srcs []*source) ([]fixer
 	return all, nil
 }
 
+// engineOptions runs rules with the config's definitions (spec.definitions,
+// relative to the config file in the worktree) and validation.
+func engineOptions(cfg *config.Config, rules []*fixers.Rule) (engine.Options, error) {
+	opts := engine.Options{Config: cfg, Rules: rules}
+	if err := opts.UseDefinitions(cfg.Spec.Definitions, cfg.Spec.Validate); err != nil {
+		return opts, &UsageError{Msg: err.Error()}
+	}
+	return opts, nil
+}
+
 // applyRule runs one rule over every file, on the result of the rules
 // before it, writes the changed files and commits them. The commit is nil
 // when the rule changed nothing.
 func (r *runner) applyRule(ctx context.Context, rule *fixers.Rule, cfg *config.Config, srcs []*source) (*Commit, error) {
 	var changed []string
 	var fixed []fixers.Finding
-	opts := engine.Options{Config: cfg, Rules: []*fixers.Rule{rule}}
+	opts, err := engineOptions(cfg, []*fixers.Rule{rule})
+	if err != nil {
+		return nil, err
+	}
 	for _, s := range srcs {
 		f, err := kio.Parse(s.rel, s.data)
 		if err != nil {

@@ -66,7 +66,17 @@ func definedPorts(props *yaml.Node, fields []string, exposeField string) []Port 
 			continue
 		}
 		if n, ok := oam.Int(oam.GetPath(props, field)); ok && n > 0 {
-			other = append(other, Port{Container: n})
+			p := Port{Container: n}
+			if exposeField != "" && !strings.Contains(exposeField, "[]") {
+				// A flag beside a single port: the definition renders the
+				// Service unless the flag is switched off.
+				if on, set := oam.Bool(oam.GetPath(props, exposeField)); on || !set {
+					p.Exposed, p.Service = true, n
+					exposed = append(exposed, p)
+					continue
+				}
+			}
+			other = append(other, p)
 		}
 	}
 	return uniquePorts(append(exposed, other...))

@@ -64,12 +64,12 @@ func (k Kind) HasPods() bool {
 // Port is a container port of the component.
 type Port struct {
 	// Container is the port the container listens on (what a probe uses).
-	Container int
+	Container int `json:"container"`
 	// Service is the port a Service of the component offers for it (0
 	// when no Service exposes it).
-	Service int
+	Service int `json:"service,omitempty"`
 	// Exposed: a Service of the component exposes the port.
-	Exposed bool
+	Exposed bool `json:"exposed,omitempty"`
 }
 
 // Exposure is one way traffic from outside the Application reaches the

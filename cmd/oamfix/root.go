@@ -16,7 +16,6 @@ import (
 	"github.com/oamfix/oamfix/fixers"
 	"github.com/oamfix/oamfix/kio"
 	"github.com/oamfix/oamfix/report"
-	"github.com/oamfix/oamfix/validate"
 	"github.com/spf13/cobra"
 )
 
@@ -92,6 +91,7 @@ Exit codes: 0 no findings left, 1 findings remain (in check mode: any finding),
 		newFnCommand(stdin, stdout, stderr),
 		newDefsCommand(stdout),
 		newPRCommand(stdout, stderr),
+		newComponentsCommand(stdin, stdout, stderr),
 	)
 	// cobra's shell completion command, created now so it gets examples
 	// too; it captures the output writer when created.
@@ -154,17 +154,9 @@ func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.W
 		code = exitBadInput
 	}
 	opts := engine.Options{Config: cfg, Rules: rules, CheckOnly: !o.fix && !o.diff}
-	if o.validate || len(o.definitions) > 0 {
-		defs := validate.Embedded()
-		if len(o.definitions) > 0 {
-			user, err := validate.LoadDefinitions(o.definitions...)
-			if err != nil {
-				fmt.Fprintf(stderr, "oamfix: %v\n", err)
-				return &exitError{exitBadInput}
-			}
-			defs = defs.Merge(user)
-		}
-		opts.Definitions = defs
+	if err := opts.UseDefinitions(append(cfg.Spec.Definitions, o.definitions...), o.validate || cfg.Spec.Validate); err != nil {
+		fmt.Fprintf(stderr, "oamfix: %v\n", err)
+		return &exitError{exitBadInput}
 	}
 	// With --diff or a fixed stream on stdout, findings go to stderr.
 	findingsOut := stdout
