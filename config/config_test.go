@@ -35,9 +35,10 @@ func TestDefaultMatchesReview(t *testing.T) {
 		{"criticalMinReplicas", s.Replicas.CriticalMinReplicas, 5},
 		{"criticalTargetCPU", s.Replicas.CriticalTargetCPU, 60},
 		{"circuitBreaker", s.CircuitBreaker, CircuitBreaker{TraitType: "circuit-breaker", FailureThreshold: 5, RecoveryTimeout: Duration{30 * time.Second}, HalfOpenMaxCalls: 3}},
-		{"startup", s.Probes.Startup, Probe{Path: "/startup", PeriodSeconds: 10, FailureThreshold: 30}},
-		{"liveness", s.Probes.Liveness, Probe{Path: "/health", InitialDelaySeconds: 30, PeriodSeconds: 10, TimeoutSeconds: 5}},
-		{"readiness", s.Probes.Readiness, Probe{Path: "/ready", InitialDelaySeconds: 5, PeriodSeconds: 5, TimeoutSeconds: 3}},
+		// The review's timings; no path (a TCP probe) unless the user sets one.
+		{"startup", s.Probes.Startup, Probe{PeriodSeconds: 10, FailureThreshold: 30}},
+		{"liveness", s.Probes.Liveness, Probe{InitialDelaySeconds: 30, PeriodSeconds: 10, TimeoutSeconds: 5}},
+		{"readiness", s.Probes.Readiness, Probe{InitialDelaySeconds: 5, PeriodSeconds: 5, TimeoutSeconds: 3}},
 		{"maxStorage", s.Checks.MaxStorage, "100Gi"},
 		{"databaseReplicas", s.Checks.DatabaseReplicas, 3},
 		{"dataStoreTypes", s.Vocabulary.DataStoreTypes[:2], []string{"*mongodb*", "*redis*"}},
@@ -132,7 +133,7 @@ func TestDefaultYAMLDocumentsEveryKnob(t *testing.T) {
 				continue
 			}
 			ft := typ.Field(fieldIndex(fieldsOf(typ), key)).Type
-			if (ft.Kind() == reflect.Struct && ft != reflect.TypeFor[Duration]()) || ft.Kind() == reflect.Map {
+			if (ft.Kind() == reflect.Struct && ft != reflect.TypeFor[Duration]()) || ft.Kind() == reflect.Map && ft.Elem().Kind() == reflect.Struct {
 				walk(v, ft, join(path, key))
 			}
 		}

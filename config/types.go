@@ -215,7 +215,9 @@ func (r Replicas) validate() (field, msg string) {
 // Probe is one HTTP probe. Zero numbers are not written, leaving the
 // platform default.
 type Probe struct {
-	// Path is the HTTP path probed.
+	// Path is the HTTP path probed. Empty (the default): oamfix cannot know
+	// a path the service answers, so it probes the container port over TCP
+	// (or reuses the path of a probe the component already has).
 	Path string `json:"path" yaml:"path" oamfix:"urlpath"`
 	// InitialDelaySeconds is the wait before the first probe, in seconds.
 	InitialDelaySeconds int `json:"initialDelaySeconds" yaml:"initialDelaySeconds" oamfix:"nonneg"`
@@ -229,11 +231,11 @@ type Probe struct {
 
 // Probes are the probes the probes rule adds.
 type Probes struct {
-	// Startup defaults to /startup every 10s, 30 failures allowed.
+	// Startup defaults to every 10s, 30 failures allowed.
 	Startup Probe `json:"startup" yaml:"startup"`
-	// Liveness defaults to /health after 30s, every 10s, 5s timeout.
+	// Liveness defaults to after 30s, every 10s, 5s timeout.
 	Liveness Probe `json:"liveness" yaml:"liveness"`
-	// Readiness defaults to /ready after 5s, every 5s, 3s timeout.
+	// Readiness defaults to after 5s, every 5s, 3s timeout.
 	Readiness Probe `json:"readiness" yaml:"readiness"`
 }
 
@@ -267,6 +269,13 @@ type NetworkPolicy struct {
 	// AllowedNamespaces may reach the component besides its own namespace.
 	// Default monitoring, istio-system.
 	AllowedNamespaces []string `json:"allowedNamespaces" yaml:"allowedNamespaces" oamfix:"label"`
+	// IngressNamespaces are where the ingress controllers that forward
+	// outside traffic run, by ingress class or controller (nginx, traefik,
+	// istio, knative, ...; "default" for an Ingress with no class,
+	// "gateway-api" for Gateway API routes). A component exposed through a
+	// controller listed here also admits that namespace; through one not
+	// listed, it gets no policy (it would cut off its own traffic).
+	IngressNamespaces map[string][]string `json:"ingressNamespaces" yaml:"ingressNamespaces"`
 }
 
 // Staging configures the staging rule, which adds a staging environment
@@ -472,9 +481,9 @@ func Default() *Config {
 				CriticalTargetCPU:   60,
 			},
 			Probes: Probes{
-				Startup:   Probe{Path: "/startup", PeriodSeconds: 10, FailureThreshold: 30},
-				Liveness:  Probe{Path: "/health", InitialDelaySeconds: 30, PeriodSeconds: 10, TimeoutSeconds: 5},
-				Readiness: Probe{Path: "/ready", InitialDelaySeconds: 5, PeriodSeconds: 5, TimeoutSeconds: 3},
+				Startup:   Probe{PeriodSeconds: 10, FailureThreshold: 30},
+				Liveness:  Probe{InitialDelaySeconds: 30, PeriodSeconds: 10, TimeoutSeconds: 5},
+				Readiness: Probe{InitialDelaySeconds: 5, PeriodSeconds: 5, TimeoutSeconds: 3},
 			},
 			CORS: CORS{
 				AllowedOrigins: []string{},
@@ -490,6 +499,16 @@ func Default() *Config {
 			NetworkPolicy: NetworkPolicy{
 				TraitType:         "network-policy",
 				AllowedNamespaces: []string{"monitoring", "istio-system"},
+				IngressNamespaces: map[string][]string{
+					"nginx":   {"ingress-nginx"},
+					"traefik": {"traefik", "kube-system"},
+					"istio":   {"istio-system", "istio-ingress"},
+					"knative": {"knative-serving", "kourier-system"},
+					"haproxy": {"haproxy-controller"},
+					"contour": {"projectcontour"},
+					"kong":    {"kong"},
+					"apisix":  {"apisix"},
+				},
 			},
 			Staging: Staging{
 				Clusters:        []string{},

@@ -2,6 +2,7 @@ package defs
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -160,7 +161,7 @@ func TestYAML(t *testing.T) {
 		if err != nil || tmpl != tmpls[name] {
 			t.Errorf("%s: spec.schematic.cue.template does not round-trip (%v)", name, err)
 		}
-		if w, _ := n.GetSlice("spec.appliesToWorkloads"); len(w) != 1 || w[0] != "deployments.apps" {
+		if w, _ := n.GetSlice("spec.appliesToWorkloads"); fmt.Sprint(w) != "[deployments.apps statefulsets.apps clonesets.apps.kruise.io]" {
 			t.Errorf("%s: appliesToWorkloads %v", name, w)
 		}
 		if pd, err := n.Pipe(yaml.Lookup("spec", "podDisruptive")); err != nil || pd == nil || pd.YNode().Value != "false" || pd.YNode().Tag != "!!bool" {

@@ -10,20 +10,25 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// Probes adds missing startup, liveness and readiness probes to HTTP services.
+// Probes adds missing startup, liveness and readiness probes to services.
 var Probes = &Rule{
 	ID: "probes",
-	Doc: `Add the missing startup, liveness and readiness probes to HTTP service components.
+	Doc: `Add the missing startup, liveness and readiness probes to service components.
 
-Defaults follow the review: startup /startup (periodSeconds 10,
-failureThreshold 30), liveness /health (initialDelaySeconds 30, periodSeconds
-10, timeoutSeconds 5), readiness /ready (initialDelaySeconds 5, periodSeconds
-5, timeoutSeconds 3); paths and timings come from spec.probes. The port is the
-component's own (its first exposed port, as a number); when none can be
-derived the finding says so and nothing is guessed. Probes go where the app
-keeps them: KubeVela's livenessProbe/readinessProbe properties plus the
-startup-probe trait, or a probes: {liveness, readiness, startup} map for
-platforms that use one. Existing probes stay exactly as written.`,
+Timings follow the review: startup every 10s with 30 failures allowed,
+liveness after 30s every 10s with a 5s timeout, readiness after 5s every 5s
+with a 3s timeout (spec.probes). A probe on a path the service does not
+serve restart-loops it, so the handler is chosen by evidence, never
+invented: the path set in spec.probes.<probe>.path; else the path (and port)
+of an HTTP probe the component already has; else a TCP probe, which a
+healthy server answers. The port is the container port (not a Service
+port), the first exposed one; with none, one finding says so and nothing is
+guessed. Probes go where the component's definition renders them (KubeVela's
+livenessProbe/readinessProbe properties plus the startup-probe trait, or a
+platform's probes: {liveness, readiness, startup} map); a type oamfix has no
+definition of follows the app's other components. A definition that renders
+no probe (k8s-objects) gets one open finding. Existing probes stay exactly as
+written.`,
 	Severity: High,
 	Area:     "Reliability",
 	Commit:   "add startup, liveness and readiness probes",
@@ -70,30 +75,102 @@ func runProbes(p *Pass) {
 		if len(missing) == 0 {
 			continue
 		}
-		ps := p.Workload(c).ContainerPorts()
+		ps := f.ContainerPorts()
 		if len(ps) == 0 {
+			var names []string
 			for _, k := range missing {
-				p.Report(Where{Component: c}, Finding{
-					Message: fmt.Sprintf("component %q has no %s probe, and no numeric container port can be derived from its properties; not guessing one",
-						c.Name, k.name),
-					Remediation: "declare the service port (ports: [{port: N, expose: true}]) so oamfix can add the probe, or add it by hand",
-				}, nil)
+				names = append(names, k.name)
 			}
+			p.Report(Where{Component: c}, Finding{
+				Message: fmt.Sprintf("component %q has no %s probe, and no numeric container port can be derived from its properties; not guessing one",
+					c.Name, orList(names)),
+				Remediation: "declare the container port (ports: [{port: N}]) so oamfix can add the probes, or add them by hand",
+			}, nil)
 			continue
 		}
 		port := ps[0]
+		reuse, reusePort, reuseFrom := existingHTTPProbe(c, styles)
 		for _, k := range missing {
 			pc := k.cfg(p.Config.Spec.Probes)
+			h := probeHandler{port: port}
+			assumptions := []string{fmt.Sprintf("port %d is the component's container port", port)}
+			switch {
+			case pc.Path != "":
+				h.path = pc.Path
+				assumptions = []string{
+					fmt.Sprintf("the path %s comes from spec.probes.%s.path; make sure %s serves it", pc.Path, k.name, c.Name),
+					assumptions[0],
+				}
+			case reuse != "":
+				h.path = reuse
+				if reusePort > 0 {
+					h.port = reusePort
+				}
+				assumptions = []string{fmt.Sprintf("the path %s and port %d are those of the component's own %s probe", reuse, h.port, reuseFrom)}
+			default:
+				assumptions = append(assumptions, "no HTTP path is known (spec.probes."+k.name+".path is empty and the component has no HTTP probe), so the probe checks that the port accepts connections")
+			}
 			p.Report(Where{Component: c}, Finding{
-				Message: fmt.Sprintf("component %q has no %s probe", c.Name, k.name),
-				Assumptions: []string{
-					fmt.Sprintf("the path %s is the configured default (spec.probes.%s.path); make sure %s serves it", pc.Path, k.name, c.Name),
-					fmt.Sprintf("port %d is the component's first declared port", port),
-				},
+				Message:     fmt.Sprintf("component %q has no %s probe", c.Name, k.name),
+				Assumptions: assumptions,
 				Remediation: "add the probe, or exempt the component with # oamfix:ignore probes -- reason",
-			}, Act(fmt.Sprintf("add an HTTP %s probe on %s port %d", k.name, pc.Path, port), probeEdit(c, style, k.name, probeNode(pc, port))))
+			}, Act(fmt.Sprintf("add %s %s probe on %s", h.article(), k.name, h), probeEdit(c, style, k.name, probeNode(pc, h))))
 		}
 	}
+}
+
+// probeHandler is how a new probe checks the container: an HTTP GET of a
+// path, or a TCP connection, on a container port.
+type probeHandler struct {
+	path string // "" for a TCP probe
+	port int
+}
+
+func (h probeHandler) article() string {
+	if h.path != "" {
+		return "an HTTP"
+	}
+	return "a TCP"
+}
+
+// String says where the probe goes: "/health port 8080" or "port 8080".
+func (h probeHandler) String() string {
+	if h.path != "" {
+		return fmt.Sprintf("%s port %d", h.path, h.port)
+	}
+	return fmt.Sprintf("port %d", h.port)
+}
+
+// existingHTTPProbe finds an HTTP probe the component already has, in any
+// style: its path, its port (0 when named or absent) and which probe it is.
+func existingHTTPProbe(c *oam.Component, styles []config.ProbeStyle) (string, int, string) {
+	for i := range styles {
+		s := &styles[i]
+		for _, k := range probeKinds {
+			probe := probeNodeOf(c, s, k.name)
+			if path := oam.Str(oam.GetPath(probe, "httpGet.path")); path != "" {
+				port, _ := oam.Int(oam.GetPath(probe, "httpGet.port"))
+				return path, port, k.name
+			}
+		}
+	}
+	return "", 0, ""
+}
+
+// probeNodeOf returns a component's probe of one kind in one style, or nil.
+func probeNodeOf(c *oam.Component, s *config.ProbeStyle, kind string) *yaml.Node {
+	if s.Style == config.ProbeMap {
+		return oam.Get(oam.GetPath(c.Properties, s.Field), styleField(s, kind))
+	}
+	if kind == "startup" && s.StartupTrait != "" {
+		if t := c.Trait(s.StartupTrait); t != nil {
+			return t.Properties
+		}
+	}
+	if f := styleField(s, kind); f != "" {
+		return oam.GetPath(c.Properties, f)
+	}
+	return nil
 }
 
 // appProbeStyle is the probe style any component of the app already uses:
@@ -208,9 +285,14 @@ func probeEdit(c *oam.Component, s *config.ProbeStyle, kind string, probe *yaml.
 	return Edit{Op: OpSet, At: c.Node, Keys: append([]string{"properties"}, splitDots(styleField(s, kind))...), Value: probe}
 }
 
-// probeNode builds an HTTP probe from its configuration; zero timings are left out.
-func probeNode(pc config.Probe, port int) *yaml.Node {
-	pairs := []oam.Pair{{Key: "httpGet", Value: oam.Map(oam.P("path", pc.Path), oam.P("port", port))}}
+// probeNode builds a probe: its handler, then the configured timings
+// (zero timings are left out).
+func probeNode(pc config.Probe, h probeHandler) *yaml.Node {
+	handler := oam.Pair{Key: "tcpSocket", Value: oam.Map(oam.P("port", h.port))}
+	if h.path != "" {
+		handler = oam.Pair{Key: "httpGet", Value: oam.Map(oam.P("path", h.path), oam.P("port", h.port))}
+	}
+	pairs := []oam.Pair{handler}
 	for _, f := range []struct {
 		key string
 		v   int

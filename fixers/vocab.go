@@ -92,6 +92,14 @@ func addTrait(c *oam.Component, typ string, props *yaml.Node) {
 	oam.Append(traitsOf(c), oam.Map(oam.P("type", typ), oam.Pair{Key: "properties", Value: props}))
 }
 
+// orList joins words as "a", "a or b", "a, b or c".
+func orList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
+
 // intList formats ints as "[8080, 9090]".
 func intList(ns []int) string {
 	parts := make([]string, len(ns))

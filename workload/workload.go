@@ -16,6 +16,8 @@
 package workload
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/oamfix/oamfix/catalog"
@@ -175,6 +177,7 @@ type Model struct {
 	App   *oam.App
 	Facts []*Facts
 	by    map[*oam.Component]*Facts
+	cat   *catalog.Catalog
 }
 
 // Of returns the facts of a component of the model's Application.
@@ -192,7 +195,7 @@ func Build(app *oam.App, cfg *config.Config, cat *catalog.Catalog) *Model {
 	if cat == nil {
 		cat = catalog.Builtin()
 	}
-	m := &Model{App: app, by: map[*oam.Component]*Facts{}}
+	m := &Model{App: app, by: map[*oam.Component]*Facts{}, cat: cat}
 	env := newEnvironments(app, cfg)
 	for _, c := range app.Components {
 		f := &Facts{Component: c, Kind: Unknown}
@@ -241,6 +244,50 @@ func (f *Facts) HoldsData() bool {
 			strings.Contains(t, "dynamodb") || strings.Contains(t, "-db") || strings.Contains(t, "sql")
 	}
 	return false
+}
+
+// TraitApplies reports whether a trait's definition applies to what the
+// component renders (its appliesToWorkloads), and if not, why. A trait
+// oamfix has no definition of, or one for any workload, applies; so does
+// one for a component whose workload oamfix cannot name but whose kind
+// (service, worker, data store) platforms render as a Deployment or
+// StatefulSet.
+func (m *Model) TraitApplies(trait string, f *Facts) (bool, string) {
+	tt, ok := m.cat.Trait(trait)
+	if !ok || len(tt.AppliesToWorkloads) == 0 || slices.Contains(tt.AppliesToWorkloads, "*") {
+		return true, ""
+	}
+	if f.Renders.Kind == "" {
+		switch f.Kind {
+		case Service, Worker, DataStore:
+			return true, ""
+		}
+		return false, fmt.Sprintf("the %s trait applies to %s, and component %q is a %s", trait, strings.Join(tt.AppliesToWorkloads, ", "), f.Component.Name, f.Kind)
+	}
+	res := ResourceName(f.Renders)
+	for _, w := range tt.AppliesToWorkloads {
+		if strings.EqualFold(w, res) || strings.EqualFold(w, f.Renders.Kind) {
+			return true, ""
+		}
+	}
+	return false, fmt.Sprintf("the %s trait applies to %s, not to the %s that %q renders", trait, strings.Join(tt.AppliesToWorkloads, ", "), f.Renders, f.Component.Name)
+}
+
+// ResourceName is the plural resource.group name KubeVela's
+// appliesToWorkloads uses for an object type (deployments.apps, jobs.batch).
+func ResourceName(g catalog.GVK) string {
+	group, _, ok := strings.Cut(g.APIVersion, "/")
+	if !ok {
+		group = ""
+	}
+	plural := strings.ToLower(g.Kind) + "s"
+	if strings.HasSuffix(strings.ToLower(g.Kind), "s") {
+		plural = strings.ToLower(g.Kind) + "es"
+	}
+	if group == "" {
+		return plural
+	}
+	return plural + "." + group
 }
 
 // Autoscalers returns the owners of the replica count that autoscale.
