@@ -7,6 +7,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/oamfix/oamfix/internal/testenv"
 )
 
 // badCase is one row of the bad-input matrix: a file (or several) that
@@ -153,7 +155,7 @@ func TestBadInputMatrix(t *testing.T) {
 // file is processed and reported, in a stable order.
 func TestTenThousandFiles(t *testing.T) {
 	if testing.Short() {
-		t.Skip("short mode")
+		testenv.Skip(t, "-short: not running 10,000 files")
 	}
 	dir := t.TempDir()
 	for i := 0; i < 10000; i++ {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/oamfix/oamfix/internal/testenv"
 	"time"
 )
 
@@ -28,7 +30,7 @@ func buildBinary(t *testing.T) string {
 // that symlinks are still symlinks.
 func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
-		t.Skip("short mode")
+		testenv.Skip(t, "-short: not running the crash test")
 	}
 	bin := buildBinary(t)
 
