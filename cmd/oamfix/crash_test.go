@@ -47,6 +47,7 @@ func TestCrashSafety(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	testenv.READMEFigures(t, `with SIGKILL while it writes over ([\d,]+) files`, crashFiles)
+	testenv.READMEFigures(t, "one `syncfs` per group of up to (\\d+) files", commitEvery)
 
 	// The complete fixed version of needsFixes, from an uninterrupted run.
 	ref := t.TempDir()
