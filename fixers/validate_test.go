@@ -35,8 +35,8 @@ func kubevelaDefinitions(t *testing.T) *validate.Definitions {
 // counted apart. A golden case with a definitions/ folder validates against
 // those definitions on top of KubeVela's, as a platform that shadows
 // built-in types would (--definitions). Any other error fails too, except
-// a refusal the golden case expects (want.err) and corpus files that do
-// not parse; the counts must be the ones README.md quotes.
+// a refusal the golden case expects (its want.err) and corpus files that
+// do not parse; the counts must be the ones README.md quotes.
 func TestFixedAppsValidate(t *testing.T) {
 	defs := kubevelaDefinitions(t)
 	cfg := config.Default()
@@ -133,19 +133,15 @@ func TestFixedAppsValidate(t *testing.T) {
 }
 
 // expectsRefusal reports whether the golden case of input expects the
-// engine to refuse it with err: its want.err (kio's write-back cases) or
-// want.findings names the same refusal.
+// engine to refuse it with err: its want.err (kio's write-back cases)
+// names the same refusal.
 func expectsRefusal(input string, err error) bool {
-	if !strings.Contains(err.Error(), "refusing to write fixes") {
+	_, msg, ok := strings.Cut(err.Error(), "refusing to write fixes")
+	if !ok {
 		return false
 	}
-	_, msg, _ := strings.Cut(err.Error(), "refusing to write fixes")
-	for _, name := range []string{"want.err", "want.findings"} {
-		if want, rerr := os.ReadFile(filepath.Join(filepath.Dir(input), name)); rerr == nil && strings.Contains(string(want), strings.TrimSpace(msg)) {
-			return true
-		}
-	}
-	return false
+	want, rerr := os.ReadFile(filepath.Join(filepath.Dir(input), "want.err"))
+	return rerr == nil && strings.Contains(string(want), strings.TrimSpace(msg))
 }
 
 // brokenCircuitBreaker is a deliberately wrong fixer: it writes a string
