@@ -112,7 +112,7 @@ func BenchmarkOamfix(b *testing.B) {
 // bench (OAMFIX_BENCH=1): tests never assert on time.
 func TestBenchmarkTable(t *testing.T) {
 	if os.Getenv("OAMFIX_BENCH") == "" {
-		t.Skip("set OAMFIX_BENCH=1 (make bench) to measure")
+		testenv.Skip(t, "measures only under make bench (OAMFIX_BENCH=1)")
 	}
 	var rows []string
 	rows = append(rows, "| set | files | floor ms/file | check ms/file | fix ms/file | check / floor | fix / floor | fix files/s |",

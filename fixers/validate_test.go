@@ -35,7 +35,9 @@ func kubevelaDefinitions(t *testing.T) *validate.Definitions {
 // refuses the file if one does). Apps that were already invalid are
 // counted apart. A golden case with a definitions/ folder validates against
 // those definitions on top of KubeVela's, as a platform that shadows
-// built-in types would (--definitions).
+// built-in types would (--definitions). Any other error fails too, except
+// a refusal the golden case expects (its want.err) and corpus files that
+// do not parse; the counts must be the ones README.md quotes.
 func TestFixedAppsValidate(t *testing.T) {
 	defs := kubevelaDefinitions(t)
 	cfg := config.Default()
@@ -44,19 +46,24 @@ func TestFixedAppsValidate(t *testing.T) {
 	files := testenv.CorpusFiles(t)
 	golden, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "*", "input.yaml"))
 	files = append(files, golden...)
-	var validated, unknownType, alreadyInvalid, causedByOamfix int
+	var validated, unknownType, alreadyInvalid, causedByOamfix, unparsed int
 	var invalidBefore []string
 	for _, path := range files {
+		golden := strings.HasSuffix(path, "input.yaml")
 		data, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		f, err := kio.Parse(path, data)
 		if err != nil {
+			if golden {
+				t.Errorf("a golden input does not parse: %v", err)
+			}
+			unparsed++
 			continue
 		}
 		caseOpts := opts
-		if custom := filepath.Join(filepath.Dir(path), "definitions"); strings.HasSuffix(path, "input.yaml") {
+		if custom := filepath.Join(filepath.Dir(path), "definitions"); golden {
 			if _, err := os.Stat(custom); err == nil {
 				// The case's platform replaces built-in definitions with its own.
 				user, err := validate.LoadDefinitions(custom)
@@ -73,9 +80,14 @@ func TestFixedAppsValidate(t *testing.T) {
 		}
 		res, err := engine.Process(f, caseOpts)
 		if err != nil {
-			if strings.Contains(err.Error(), "make the Application invalid") {
+			switch {
+			case strings.Contains(err.Error(), "make the Application invalid"):
 				causedByOamfix++
 				t.Errorf("%v", err)
+			case golden && expectsRefusal(path, err):
+				// The case is about this refusal (a shared anchor, say).
+			default:
+				t.Errorf("engine error (neither a validation failure nor a refusal the case expects): %v", err)
 			}
 			continue
 		}
@@ -119,6 +131,23 @@ func TestFixedAppsValidate(t *testing.T) {
 	if validated == 0 {
 		t.Fatal("nothing validated")
 	}
+	if unparsed > 1 {
+		t.Errorf("%d corpus files do not parse; one is known (a rollback example with a syntax error)", unparsed)
+	}
+	testenv.READMEFigures(t, `(\d+) fixed Applications validate, (\d+) use types with no definition here \(skipped\), (\d+) were invalid before oamfix touched them, and (\d+) were made invalid by oamfix`,
+		validated, unknownType, alreadyInvalid, causedByOamfix)
+}
+
+// expectsRefusal reports whether the golden case of input expects the
+// engine to refuse it with err: its want.err (kio's write-back cases)
+// names the same refusal.
+func expectsRefusal(input string, err error) bool {
+	_, msg, ok := strings.Cut(err.Error(), "refusing to write fixes")
+	if !ok {
+		return false
+	}
+	want, rerr := os.ReadFile(filepath.Join(filepath.Dir(input), "want.err"))
+	return rerr == nil && strings.Contains(string(want), strings.TrimSpace(msg))
 }
 
 // brokenCircuitBreaker is a deliberately wrong fixer: it writes a string

@@ -21,6 +21,7 @@ func TestGoldenWriteback(t *testing.T) {
 	if len(dirs) == 0 {
 		t.Fatal("no cases under ../testdata/writeback")
 	}
+	_, noGit := exec.LookPath("git")
 	for _, dir := range dirs {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			input, err := os.ReadFile(filepath.Join(dir, "input.yaml"))
@@ -39,13 +40,19 @@ func TestGoldenWriteback(t *testing.T) {
 			}
 			testenv.Golden(t, filepath.Join(dir, "want.yaml"), out)
 			testenv.Golden(t, filepath.Join(dir, "want.diff"), []byte(diff))
-			gitApply(t, name, input, diff, out)
 			again, err := editAll(t, name, out)
 			if err != nil || !bytes.Equal(again, out) {
 				d, _ := UnifiedDiff(name, out, again)
 				t.Errorf("second run changed the output (err %v):\n%s", err, d)
 			}
+			if noGit == nil {
+				gitApply(t, name, input, diff, out)
+			}
 		})
+	}
+	if noGit != nil {
+		// Every other check ran; only git apply could not.
+		testenv.Missing(t, "git is not installed: the diffs were not checked with git apply")
 	}
 }
 
@@ -69,9 +76,6 @@ func editAll(t *testing.T, name string, data []byte) ([]byte, error) {
 // gitApply checks that `git apply` turns input into out with the diff.
 func gitApply(t *testing.T, name string, input []byte, diff string, out []byte) {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, filepath.FromSlash(name))
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {

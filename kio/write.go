@@ -75,11 +75,30 @@ func stage(path string, data []byte) (*staged, error) {
 	return s, nil
 }
 
+// writeStep is a test seam and nil in production: when set, it is called
+// just before each step that makes a write durable or visible, in the
+// order the steps happen, with op "fsync" (path: the temporary file),
+// "syncfs" (path: a folder on the file system flushed) or "rename" (path:
+// the temporary file, renamed over its target). An error it returns makes
+// that step fail as if the system call had. Tests use it to check that
+// data reaches the disk before any rename, and the fallbacks.
+var writeStep func(op, path string) error
+
+// step runs the writeStep seam, if any.
+func step(op, path string) error {
+	if writeStep == nil {
+		return nil
+	}
+	return writeStep(op, path)
+}
+
 // syncFile flushes the temporary file's data to disk.
 func (s *staged) syncFile() error {
 	f, err := os.Open(s.tmp)
 	if err == nil {
-		err = f.Sync()
+		if err = step("fsync", s.tmp); err == nil {
+			err = f.Sync()
+		}
 		f.Close()
 	}
 	if err != nil {
@@ -91,7 +110,11 @@ func (s *staged) syncFile() error {
 
 // rename moves the temporary file over its target.
 func (s *staged) rename() error {
-	if err := os.Rename(s.tmp, s.target); err != nil {
+	err := step("rename", s.tmp)
+	if err == nil {
+		err = os.Rename(s.tmp, s.target)
+	}
+	if err != nil {
 		os.Remove(s.tmp)
 		return fmt.Errorf("%s: %w", s.path, err)
 	}
@@ -163,5 +186,8 @@ func syncFS(dir string) error {
 		return err
 	}
 	defer d.Close()
+	if err := step("syncfs", dir); err != nil {
+		return err
+	}
 	return unix.Syncfs(int(d.Fd()))
 }

@@ -22,10 +22,7 @@ import (
 // (a panic, or Problems without a file, line or message); it logs counts
 // and the first reasons.
 func TestCorpus(t *testing.T) {
-	dir := filepath.Join(testenv.SharedDir(t), "corpus")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("no corpus at %s", dir)
-	}
+	dir := testenv.Shared(t, "corpus")
 	start := time.Now()
 	defs := builtins(t).Merge(Embedded())
 	var files, parseErrors, apps, valid, unknownOnly, invalid int

@@ -60,6 +60,7 @@ func TestLoadBuiltins(t *testing.T) {
 	if len(files) != 89 || len(got) != 89 {
 		t.Errorf("v1.10.9: %d .cue files, %d definitions loaded; want 89 and 89", len(files), len(got))
 	}
+	testenv.READMEFigures(t, `KubeVela v1\.10\.9's built-in definitions \(all (\d+)\)`, len(got))
 	// The definitions oamfix's rules and validation depend on by name.
 	for _, name := range []string{
 		"component/webservice", "component/worker", "component/statefulset", "component/daemon",

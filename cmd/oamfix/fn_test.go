@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oamfix/oamfix/internal/testenv"
 	"github.com/oamfix/oamfix/krm"
 )
 
@@ -126,7 +127,7 @@ func TestDetectFunction(t *testing.T) {
 		{"/dev/null: not read", nil, func(t *testing.T) *os.File {
 			f, err := os.Open(os.DevNull)
 			if err != nil {
-				t.Skip(err)
+				testenv.Missing(t, "cannot open %s: %v", os.DevNull, err)
 			}
 			t.Cleanup(func() { f.Close() })
 			return f

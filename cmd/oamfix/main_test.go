@@ -82,7 +82,7 @@ func TestCheckFixAndIdempotence(t *testing.T) {
 	os.WriteFile(app, []byte(needsFixes), 0o640)
 
 	code, out, _ := oamfix(t, "", dir)
-	if code != exitFindings || !strings.Contains(out, "[probes]") {
+	if code != 1 || !strings.Contains(out, "[probes]") {
 		t.Fatalf("check: exit %d, want 1 with probe findings; output:\n%s", code, out)
 	}
 	if data, _ := os.ReadFile(app); string(data) != needsFixes {
@@ -90,15 +90,15 @@ func TestCheckFixAndIdempotence(t *testing.T) {
 	}
 
 	code, diff, _ := oamfix(t, "", "--diff", dir)
-	if code != exitFindings || !strings.HasPrefix(diff, "--- a/") {
-		t.Fatalf("--diff: exit %d, output:\n%s", code, diff)
+	if code != 1 || !strings.HasPrefix(diff, "--- a/") || !strings.Contains(diff, "\n+") || !strings.Contains(diff, "readinessProbe") {
+		t.Fatalf("--diff: exit %d, want 1 and a diff adding the probes; output:\n%s", code, diff)
 	}
 	if data, _ := os.ReadFile(app); string(data) != needsFixes {
 		t.Fatal("--diff alone wrote the file")
 	}
 
 	code, _, errOut := oamfix(t, "", "--fix", "--rules", fixable, dir)
-	if code != exitClean {
+	if code != 0 {
 		t.Fatalf("--fix: exit %d, stderr:\n%s", code, errOut)
 	}
 	fixed, _ := os.ReadFile(app)
@@ -108,30 +108,27 @@ func TestCheckFixAndIdempotence(t *testing.T) {
 	if info, _ := os.Stat(app); info.Mode().Perm() != 0o640 {
 		t.Errorf("file mode changed to %v", info.Mode().Perm())
 	}
-	if diff2, _, _ := strings.Cut(diff, "\n"); diff2 == "" {
-		t.Error("empty diff")
-	}
 
 	code, _, _ = oamfix(t, "", "--fix", "--rules", fixable, dir)
 	again, _ := os.ReadFile(app)
-	if code != exitClean || string(again) != string(fixed) {
+	if code != 0 || string(again) != string(fixed) {
 		t.Fatalf("second --fix: exit %d, changed: %v", code, string(again) != string(fixed))
 	}
-	if code, out, _ := oamfix(t, "", "--rules", fixable, dir); code != exitClean {
+	if code, out, _ := oamfix(t, "", "--rules", fixable, dir); code != 0 {
 		t.Fatalf("check after fix: exit %d\n%s", code, out)
 	}
 }
 
 func TestStdinFix(t *testing.T) {
 	code, out, _ := oamfix(t, needsFixes, "--fix", "--rules", "circuit-breaker", "-")
-	if code != exitClean || !strings.HasPrefix(out, needsFixes) || !strings.Contains(out, "type: circuit-breaker") {
+	if code != 0 || !strings.HasPrefix(out, needsFixes) || !strings.Contains(out, "type: circuit-breaker") {
 		t.Fatalf("exit %d, stdout:\n%s", code, out)
 	}
 }
 
 func TestRulesNoneIsANoOp(t *testing.T) {
 	code, out, _ := oamfix(t, needsFixes, "--rules", "none", "-")
-	if code != exitClean || out != "" {
+	if code != 0 || out != "" {
 		t.Fatalf("exit %d, output %q", code, out)
 	}
 }
@@ -143,7 +140,7 @@ func TestUsageErrors(t *testing.T) {
 		{"--no-such-flag"},
 		{"--config", "/does/not/exist.yaml", "-"},
 	} {
-		if code, _, errOut := oamfix(t, needsFixes, args...); code != exitBadInput || errOut == "" {
+		if code, _, errOut := oamfix(t, needsFixes, args...); code != 2 || errOut == "" {
 			t.Errorf("%v: exit %d, stderr %q; want 2 with a message", args, code, errOut)
 		}
 	}
@@ -153,7 +150,7 @@ func TestBadConfigNamesTheField(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "oamfix.yaml")
 	os.WriteFile(cfg, []byte("apiVersion: oamfix.dev/v1alpha1\nkind: OAMFixConfig\nspec:\n  target:\n    concurrentUsers: lots\n"), 0o644)
 	code, _, errOut := oamfix(t, needsFixes, "--config", cfg, "-")
-	if code != exitBadInput || !strings.Contains(errOut, "spec.target.concurrentUsers") || !strings.Contains(errOut, ":5:") {
+	if code != 2 || !strings.Contains(errOut, "spec.target.concurrentUsers") || !strings.Contains(errOut, ":5:") {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
 }
@@ -181,7 +178,7 @@ func TestBadInput(t *testing.T) {
 	before := snapshot(t, dir)
 
 	code, _, errOut := oamfix(t, "", "--fix", dir)
-	if code != exitBadInput {
+	if code != 2 {
 		t.Fatalf("exit %d, want 2; stderr:\n%s", code, errOut)
 	}
 	for _, want := range bad {
@@ -216,7 +213,7 @@ func TestNonOAMInvalidYAMLIsSkipped(t *testing.T) {
 	p := filepath.Join(dir, "deployment.yaml")
 	os.WriteFile(p, []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Values.name }}: x\n"), 0o644)
 	code, _, errOut := oamfix(t, "", "--fix", dir)
-	if code != exitClean || !strings.Contains(errOut, "deployment.yaml") || !strings.Contains(errOut, "skipped") {
+	if code != 0 || !strings.Contains(errOut, "deployment.yaml") || !strings.Contains(errOut, "skipped") {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
 }
@@ -237,8 +234,8 @@ func TestCorpusNoOpThroughCLI(t *testing.T) {
 	}
 	errors := strings.Count(errOut, "oamfix: error:")
 	t.Logf("corpus --fix --rules none: %d files, %d changed, %d parse errors, exit %d", len(before), changed, errors, code)
-	if code == exitFindings {
-		t.Errorf("exit 1 with no rules")
+	if code != 0 && code != 2 {
+		t.Errorf("exit %d with no rules, want 0 (or 2 for the files that do not parse)", code)
 	}
 }
 
@@ -256,8 +253,8 @@ func TestConfigDefaultParses(t *testing.T) {
 	}
 	p := filepath.Join(t.TempDir(), "c.yaml")
 	os.WriteFile(p, []byte(out), 0o644)
-	if code, _, errOut := oamfix(t, needsFixes, "--config", p, "-"); code == exitBadInput {
-		t.Fatalf("the printed default config is rejected: %s", errOut)
+	if code, _, errOut := oamfix(t, needsFixes, "--config", p, "-"); code != 1 {
+		t.Fatalf("with the printed default config: exit %d, want 1 (findings); stderr: %s", code, errOut)
 	}
 }
 
@@ -268,7 +265,7 @@ func TestCorpusFixTwiceThroughCLI(t *testing.T) {
 	cfg := writeFile(t, filepath.Join(t.TempDir(), "oamfix.yaml"), "apiVersion: oamfix.dev/v1alpha1\nkind: OAMFixConfig\nspec:\n  cors:\n    allowedOrigins: [https://app.example.com]\n", 0o644)
 	before := snapshot(t, dir)
 	code, _, errOut := oamfix(t, "", "--fix", "--config", cfg, dir)
-	if code == exitBadInput && strings.Count(errOut, "oamfix: error:") > 1 {
+	if code == 2 && strings.Count(errOut, "oamfix: error:") > 1 {
 		t.Fatalf("first run: more than the one known unparseable file failed:\n%s", errOut)
 	}
 	first := snapshot(t, dir)

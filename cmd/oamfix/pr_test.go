@@ -127,3 +127,71 @@ func TestPRHelpAndCompletion(t *testing.T) {
 		}
 	}
 }
+
+// TestPRNeverPrintsTheToken sends the token through every output stream
+// of oamfix pr and checks that none shows it: the token is in the folder
+// the apps live in (so it is in the commit's file list and the dry run's
+// body on stdout, and in "using config ..." on stderr), in the pull
+// request URL the API returns (stdout), and in an API error (stderr, exit
+// 1). Each stream must show the redaction where the token was.
+func TestPRNeverPrintsTheToken(t *testing.T) {
+	prbottest.GitEnv(t)
+	app, err := os.ReadFile("../../examples/parking-platform.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := os.ReadFile("../../examples/.oamfix.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := "apps-" + prTestToken
+	repo := prbottest.NewRepo(t, map[string]string{
+		dir + "/parking-platform.yaml": string(app),
+		dir + "/.oamfix.yaml":          string(cfg),
+	})
+	gh := prbottest.NewGitHub(t, prTestToken, repo.Remote)
+	gh.EchoTokenInURLs()
+	t.Setenv("GITHUB_TOKEN", prTestToken)
+	base := []string{"pr", "--repo", repo.Work, "--api-url", gh.URL, "--repo-slug", prbottest.Slug}
+	redactedDir := "apps-" + prbot.Redacted
+
+	for _, tc := range []struct {
+		name        string
+		args        []string
+		setup       func()
+		code        int
+		out, errOut []string // what stdout and stderr must show
+	}{
+		{"dry run", append(append([]string{}, base...), "--dry-run", dir), nil, 0,
+			[]string{redactedDir + "/parking-platform.yaml", "pull request body:"}, []string{"using config " + redactedDir + "/.oamfix.yaml"}},
+		{"opened", append(append([]string{}, base...), dir), nil, 0,
+			[]string{redactedDir + "/parking-platform.yaml", "opened pull request #1: https://github.com/" + prbottest.Slug + "/pull/1?access_token=" + prbot.Redacted}, []string{"using config " + redactedDir}},
+		{"API error", append(append([]string{}, base...), "--branch", "oamfix/other", dir), gh.EchoTokenOnCreate, 1,
+			[]string{redactedDir + "/parking-platform.yaml"}, []string{"422", "Authorization: Bearer " + prbot.Redacted}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.setup != nil {
+				tc.setup()
+			}
+			code, stdout, stderr := runCLI(tc.args...)
+			for stream, text := range map[string]string{"stdout": stdout, "stderr": stderr} {
+				if strings.Contains(text, prTestToken) || strings.Contains(text, prTestToken[4:20]) {
+					t.Errorf("the token appears on %s:\n%s", stream, text)
+				}
+			}
+			if code != tc.code {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, stdout, stderr)
+			}
+			for _, want := range tc.out {
+				if !strings.Contains(stdout, want) {
+					t.Errorf("stdout lacks %q (the token's place, redacted):\n%s", want, stdout)
+				}
+			}
+			for _, want := range tc.errOut {
+				if !strings.Contains(stderr, want) {
+					t.Errorf("stderr lacks %q (the token's place, redacted):\n%s", want, stderr)
+				}
+			}
+		})
+	}
+}

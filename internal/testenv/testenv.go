@@ -9,15 +9,16 @@ import (
 )
 
 // SharedDir returns the shared folder: $OAMFIX_SHARED if set, else the
-// "shared" folder beside the repository root. It skips the test with a
-// clear message when the folder is absent.
+// "shared" folder beside the repository root. When the folder is absent
+// it skips the test with a message in the default output, or fails it
+// under CI (see Missing).
 func SharedDir(t testing.TB) string {
 	t.Helper()
 	if d := os.Getenv("OAMFIX_SHARED"); d != "" {
 		if _, err := os.Stat(d); err == nil {
 			return d
 		}
-		t.Skipf("OAMFIX_SHARED=%s does not exist; skipping a test that needs the shared corpus", d)
+		Missing(t, "OAMFIX_SHARED=%s does not exist; this test needs the shared corpus, schemas and definitions", d)
 	}
 	dir, err := os.Getwd()
 	if err != nil {
@@ -37,16 +38,17 @@ func SharedDir(t testing.TB) string {
 		}
 		dir = parent
 	}
-	t.Skip("../shared (the shared corpus, schemas and definitions) is not present beside the repository; skipping")
+	Missing(t, "../shared (the shared corpus, schemas and definitions) is not beside the repository; set OAMFIX_SHARED to its path")
 	return ""
 }
 
-// Shared returns a path inside the shared folder, skipping when it is absent.
+// Shared returns a path inside the shared folder; an absent path is
+// Missing (a skip, or a failure under CI).
 func Shared(t testing.TB, elem ...string) string {
 	t.Helper()
 	p := filepath.Join(append([]string{SharedDir(t)}, elem...)...)
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("%s is not present; skipping", p)
+		Missing(t, "%s is not present", p)
 	}
 	return p
 }

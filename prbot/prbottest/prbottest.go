@@ -139,6 +139,7 @@ type GitHub struct {
 	requests []Request
 	gitAuth  []string
 	echo     bool
+	echoURL  bool
 }
 
 // EchoTokenOnCreate makes POST answer 422 with a message that quotes the
@@ -147,6 +148,15 @@ func (g *GitHub) EchoTokenOnCreate() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.echo = true
+}
+
+// EchoTokenInURLs makes the pull requests POST creates carry the
+// request's token in their html_url (?access_token=...), as a careless
+// proxy might, so that the URL oamfix pr prints holds the token.
+func (g *GitHub) EchoTokenInURLs() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.echoURL = true
 }
 
 // pull is a stored pull request in GitHub's JSON shape.
@@ -325,7 +335,7 @@ func (g *GitHub) create(w http.ResponseWriter, r *http.Request, in map[string]an
 	n := len(g.pulls) + 1
 	p := &pull{
 		Number:  n,
-		HTMLURL: fmt.Sprintf("https://github.com/%s/pull/%d", Slug, n),
+		HTMLURL: fmt.Sprintf("https://github.com/%s/pull/%d%s", Slug, n, g.urlSuffix(r)),
 		URL:     fmt.Sprintf("%s/repos/%s/pulls/%d", g.URL, Slug, n),
 		State:   "open",
 		Title:   title,
@@ -335,6 +345,14 @@ func (g *GitHub) create(w http.ResponseWriter, r *http.Request, in map[string]an
 	}
 	g.pulls = append(g.pulls, p)
 	g.reply(w, http.StatusCreated, p)
+}
+
+// urlSuffix is what EchoTokenInURLs adds to a pull request's html_url.
+func (g *GitHub) urlSuffix(r *http.Request) string {
+	if !g.echoURL {
+		return ""
+	}
+	return "?access_token=" + strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 }
 
 func (g *GitHub) update(w http.ResponseWriter, number string, in map[string]any) {
