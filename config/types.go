@@ -98,7 +98,10 @@ type Target struct {
 // ConcurrentUsers * RequestsPerUserPerSecond / PodCapacityRPS, rounded up.
 // The defaults give the review's 500 pods.
 func (t Target) RequiredPods() int {
-	return int(math.Ceil(float64(t.ConcurrentUsers) * t.RequestsPerUserPerSecond / t.PodCapacityRPS))
+	// Round up, but not a binary floating-point error: 100 users x 1.1
+	// req/s / 10 is 11 pods, not the 12 that 11.000000000000002 would give.
+	pods := float64(t.ConcurrentUsers) * t.RequestsPerUserPerSecond / t.PodCapacityRPS
+	return int(math.Ceil(pods - 1e-9*math.Max(1, pods)))
 }
 
 // Environments lists, per environment, the words that identify it. A name

@@ -65,6 +65,32 @@ func runCORS(p *Pass) {
 // origins is the configured replacement, or nil.
 func (p *Pass) origins() []string { return p.Config.Spec.CORS.AllowedOrigins }
 
+// restrictOrigins replaces the "*" of a comma-separated origin list with
+// the configured origins, keeping the origins it already lists ("*,
+// https://x.example.com" keeps x.example.com).
+func restrictOrigins(value string, origins []string, sep string) string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(o string) {
+		if o != "" && !seen[o] {
+			seen[o] = true
+			out = append(out, o)
+		}
+	}
+	for _, part := range strings.FieldsFunc(value, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if part != "*" {
+			add(part)
+		}
+	}
+	for _, o := range origins {
+		add(o)
+	}
+	if strings.Contains(value, ", ") {
+		sep = ", " // the list's own separator
+	}
+	return strings.Join(out, sep)
+}
+
 // wildcard reports whether an origin value allows every site.
 func wildcard(v string) bool {
 	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
@@ -109,12 +135,11 @@ func checkCORSEnv(p *Pass, s corsScope) {
 			})
 		}
 	}
-	joined := strings.Join(p.origins(), ",")
 	for _, v := range vars {
 		if !names[strings.ToUpper(v.Name)] || !wildcard(v.Value.Value) {
 			continue
 		}
-		p.reportWildcard(s, nil, v.Value, "env var "+v.Name, Edits(SetScalar(v.Value, joined)))
+		p.reportWildcard(s, nil, v.Value, "env var "+v.Name, Edits(SetScalar(v.Value, restrictOrigins(v.Value.Value, p.origins(), ","))))
 	}
 }
 
@@ -154,7 +179,7 @@ func checkCORSTrait(p *Pass, s corsScope, t *oam.Trait) {
 		joined := strings.Join(p.origins(), ", ")
 		switch {
 		case allow != nil && wildcard(allow.Value):
-			p.reportWildcard(s, t, allow, "annotation "+nginxAllowOrigin, Edits(SetScalar(allow, joined)))
+			p.reportWildcard(s, t, allow, "annotation "+nginxAllowOrigin, Edits(SetScalar(allow, restrictOrigins(allow.Value, p.origins(), ", "))))
 		case allow == nil && strings.EqualFold(oam.Str(oam.Get(ann, nginxEnableCORS)), "true"):
 			enable := oam.Get(ann, nginxEnableCORS)
 			f := Finding{
@@ -182,7 +207,7 @@ func checkCORSTrait(p *Pass, s corsScope, t *oam.Trait) {
 			items := oam.Items(list)
 			open := false
 			for _, it := range items {
-				if oam.Str(it) == "*" || oam.Str(oam.Get(it, "exact")) == "*" || oam.Str(oam.Get(it, "regex")) == ".*" {
+				if openOrigin(it) {
 					open = true
 				}
 			}
@@ -216,34 +241,63 @@ func walkCorsPolicies(n *yaml.Node, fn func(policy *yaml.Node)) {
 	}
 }
 
-// originItems are the configured origins as items replacing an open
-// origin list, keeping the list's style: {exact: o} items for allowOrigins, plain
-// strings for the deprecated allowOrigin.
+// originItems are the items of an open origin list with its wildcard
+// items replaced by the configured origins: the origins already listed
+// stay as written, the replacements take the place (and the comments) of
+// the first wildcard, in its style: {exact: o} items for allowOrigins,
+// plain strings for the deprecated allowOrigin.
 func originItems(list *yaml.Node, origins []string, exact bool) []*yaml.Node {
-	var style yaml.Style
-	if len(list.Content) > 0 {
-		first := list.Content[0]
-		if first.Kind == yaml.MappingNode && len(first.Content) == 2 {
-			style = first.Content[1].Style
-		} else {
-			style = first.Style
+	listed := map[string]bool{}
+	for _, it := range list.Content {
+		if !openOrigin(it) {
+			listed[oam.Str(it)] = true
+			listed[oam.Str(oam.Get(it, "exact"))] = true
 		}
 	}
-	items := make([]*yaml.Node, 0, len(origins))
-	for _, o := range origins {
-		v := oam.Scalar(o)
-		if style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
-			v.Style = style
+	var items []*yaml.Node
+	replaced := false
+	for _, it := range list.Content {
+		if !openOrigin(it) {
+			items = append(items, it)
+			continue
 		}
-		if exact {
-			item := oam.Map(oam.Pair{Key: "exact", Value: v})
-			if len(list.Content) > 0 && list.Content[0].Style&yaml.FlowStyle != 0 {
-				item.Style = yaml.FlowStyle
+		if replaced {
+			continue
+		}
+		replaced = true
+		style := it.Style
+		if it.Kind == yaml.MappingNode && len(it.Content) == 2 {
+			style = it.Content[1].Style
+		}
+		first := true
+		for _, o := range origins {
+			if listed[o] {
+				continue
+			}
+			v := oam.Scalar(o)
+			if style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+				v.Style = style & (yaml.DoubleQuotedStyle | yaml.SingleQuotedStyle)
+			}
+			item := v
+			if exact {
+				item = oam.Map(oam.Pair{Key: "exact", Value: v})
+				item.Style = it.Style & yaml.FlowStyle
+			}
+			if first {
+				// The wildcard's comments now describe its replacement.
+				item.HeadComment, item.LineComment, item.FootComment = it.HeadComment, it.LineComment, it.FootComment
+				if it.Kind == yaml.MappingNode && len(it.Content) == 2 && item.Kind == yaml.MappingNode {
+					item.Content[1].LineComment = it.Content[1].LineComment
+				}
+				first = false
 			}
 			items = append(items, item)
-		} else {
-			items = append(items, v)
 		}
 	}
 	return items
+}
+
+// openOrigin reports whether an origin list item allows every origin.
+func openOrigin(it *yaml.Node) bool {
+	return oam.Str(it) == "*" || oam.Str(oam.Get(it, "exact")) == "*" || oam.Str(oam.Get(it, "regex")) == ".*"
 }
