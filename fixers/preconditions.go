@@ -3,6 +3,7 @@ package fixers
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/workload"
@@ -99,4 +100,59 @@ func ingressAllowed(f *workload.Facts, np config.NetworkPolicy) (Precondition, [
 		}
 	}
 	return hold("ingress-controller-known"), namespaces
+}
+
+// soleReplicaOwner: nothing but the autoscaler being added would own the
+// replica count: no scaler, no other autoscaler, no json-patch of
+// spec.replicas, no replicas property the definition writes, and no
+// override or env patch giving it one.
+func soleReplicaOwner(f *workload.Facts, adding string) Precondition {
+	var owners []string
+	for _, o := range f.Replicas {
+		owners = append(owners, o.Via)
+	}
+	for _, pt := range f.Patches {
+		for _, t := range pt.Entry.Traits {
+			if t.Type != adding && isReplicaTrait(t.Type) {
+				owners = append(owners, "trait "+t.Type+" in "+pt.Via)
+			}
+		}
+	}
+	if len(owners) == 0 {
+		return hold("sole-replica-owner")
+	}
+	return fail("sole-replica-owner", fmt.Sprintf("%s already set(s) the replica count of %q; a second owner would fight it", strings.Join(owners, ", "), f.Component.Name),
+		"scale through the existing owner, or replace it with an autoscaler (with an apply-once policy for spec.replicas if a scaler stays)")
+}
+
+// isReplicaTrait reports whether a trait type names a replica owner.
+func isReplicaTrait(typ string) bool {
+	t := strings.ToLower(typ)
+	return strings.Contains(t, "scaler") || strings.Contains(t, "hpa") || strings.Contains(t, "autoscal") || strings.HasPrefix(t, "keda")
+}
+
+// cpuRequested: the container requests CPU, so a CPU-utilisation target
+// can scale. An autoscaler without a CPU target does not need it.
+func cpuRequested(f *workload.Facts, voc config.Autoscaler) Precondition {
+	if f.CPURequest != "" || voc.CPU == "" && voc.Trait != "hpa" && voc.Trait != "cpuscaler" {
+		return hold("cpu-request")
+	}
+	return fail("cpu-request", fmt.Sprintf("component %q requests no CPU, so the %s trait's CPU-utilisation target cannot scale it (only its minimum would apply)", f.Component.Name, voc.Trait),
+		"set the component's CPU request (properties.cpu), then run oamfix again")
+}
+
+// hpaTargetKnown: the autoscaler can target what the component renders:
+// a Deployment, or a StatefulSet or CloneSet (named in the hpa trait's
+// targetKind); anything else it cannot scale.
+func hpaTargetKnown(f *workload.Facts, voc config.Autoscaler) Precondition {
+	switch f.Renders.Kind {
+	case "", "Deployment":
+		return hold("scalable-workload")
+	case "StatefulSet", "CloneSet":
+		if voc.Trait == "hpa" {
+			return hold("scalable-workload")
+		}
+	}
+	return fail("scalable-workload", fmt.Sprintf("component %q renders a %s, which the %s trait does not target", f.Component.Name, f.Renders, voc.Trait),
+		"add an autoscaler that targets it by hand")
 }

@@ -38,11 +38,15 @@ func (e *Environments) OfApp() string {
 }
 
 // OfTopology classifies a topology policy by its name, then its namespace.
-func (e *Environments) OfTopology(tp *oam.Policy) string {
-	if env := e.cfg.EnvironmentOf(tp.Name); env != "" {
+func (e *Environments) OfTopology(tp *oam.Policy) string { return TopologyEnvironment(e.cfg, tp) }
+
+// TopologyEnvironment classifies a topology policy by its name, then its
+// namespace.
+func TopologyEnvironment(cfg *config.Config, tp *oam.Policy) string {
+	if env := cfg.EnvironmentOf(tp.Name); env != "" {
 		return env
 	}
-	return e.cfg.EnvironmentOf(oam.Str(oam.Get(tp.Properties, "namespace")))
+	return cfg.EnvironmentOf(oam.Str(oam.Get(tp.Properties, "namespace")))
 }
 
 // OfOverride classifies an override policy: by its name, else by the
@@ -113,7 +117,7 @@ func (e *Environments) patchesOf(c *oam.Component) []Patch {
 			patch := &oam.Policy{Name: pol.Name, Type: pol.Type, Node: env, Properties: oam.Get(env, "patch")}
 			for _, o := range patch.Overrides() {
 				if o.Matches(c) {
-					out = append(out, Patch{Env: envName, Via: fmt.Sprintf("env-binding %s env %s", pol.Name, name), Policy: pol, Entry: o})
+					out = append(out, Patch{Env: envName, Via: fmt.Sprintf("env %s of env-binding policy %s", name, pol.Name), Policy: pol, Entry: o})
 				}
 			}
 		}

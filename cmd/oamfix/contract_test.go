@@ -78,7 +78,7 @@ func TestConfigDiscovery(t *testing.T) {
 	writeFile(t, filepath.Join(root, ".oamfix.yaml"), "apiVersion: oamfix.dev/v1alpha1\nkind: OAMFixConfig\nspec:\n  cors:\n    allowedOrigins: [https://root.example.com]\n", 0o644)
 	writeFile(t, filepath.Join(other, "app.yaml"), strings.Replace(needsFixes, "shop/api:1.0", "shop/api:1.0\n        env:\n          - name: CORS_ALLOWED_ORIGINS\n            value: \"*\"", 1), 0o644)
 
-	// The example's folder: its own config (with the defaults instead, 26
+	// The example's folder: its own config (with the defaults instead, 24
 	// findings: booking-service is not critical, no CORS origins to use).
 	code, out, errOut := oamfix(t, "", "--fix", "--format", "json", apps)
 	if code != 1 || !strings.Contains(errOut, "oamfix: using config "+filepath.Join(apps, ".oamfix.yaml")) {
@@ -107,13 +107,13 @@ func TestConfigDiscovery(t *testing.T) {
 	// Standard input: the current folder's config.
 	t.Chdir(apps)
 	code, out, errOut = oamfix(t, string(example), "--format", "json", "-")
-	if code != 1 || !strings.Contains(errOut, "using config .oamfix.yaml") || !strings.Contains(out, `"total": 28`) {
+	if code != 1 || !strings.Contains(errOut, "using config .oamfix.yaml") || !strings.Contains(out, `"total": 26`) {
 		t.Errorf("stdin in the example's folder: exit %d, stderr %q, stdout:\n%s", code, errOut, out)
 	}
 
 	// --config wins, and nothing is discovered.
 	code, out, errOut = oamfix(t, string(example), "--config", os.DevNull, "--format", "json", "-")
-	if code != 1 || strings.Contains(errOut, "using config") || !strings.Contains(out, `"total": 26`) {
+	if code != 1 || strings.Contains(errOut, "using config") || !strings.Contains(out, `"total": 24`) {
 		t.Errorf("--config %s: exit %d, stderr %q, stdout:\n%s", os.DevNull, code, errOut, out)
 	}
 

@@ -71,6 +71,7 @@ spec:
       type: webservice
       properties:
         image: shop/api:1.0
+        cpu: "500m"
         ports:
           - port: 8080
             expose: true
