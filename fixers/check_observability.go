@@ -32,9 +32,11 @@ func runObservability(p *Pass) {
 	if !hasWorkload(p) || devApp(p.Config, p.App) || observed(p.Config.Spec.Checks.ObservabilityTypes, p.App) {
 		return
 	}
-	names := make([]string, 0, len(p.App.Components))
+	var names []string
 	for _, c := range p.App.Components {
-		names = append(names, c.Name)
+		if p.Workload(c).Kind.HasPods() {
+			names = append(names, c.Name)
+		}
 	}
 	p.Report(Where{Node: oam.KeyNode(p.App.Spec, "components")}, Finding{
 		Message: fmt.Sprintf("application %q has no monitoring or tracing: no metrics, dashboards, alerts or traces for %s, so an SLA breach is seen by users first",

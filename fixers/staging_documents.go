@@ -68,6 +68,45 @@ func runStagingFile(fp *FilePass) {
 	}
 }
 
+// renameProdPolicies renames the policies and workflow steps of a staging
+// copy whose names say prod (production-overrides becomes
+// staging-overrides), and the steps' references to them, so that no
+// staging object is named for production.
+func renameProdPolicies(cfg *config.Config, app *oam.App, word string) []string {
+	renamed := map[string]string{}
+	var out []string
+	rename := func(n *yaml.Node, what string) {
+		if n == nil || n.Kind != yaml.ScalarNode {
+			return
+		}
+		if s, ok := cfg.ReplaceEnvironment(n.Value, config.EnvProd, word); ok {
+			out = append(out, fmt.Sprintf("%s %s becomes %s", what, n.Value, s))
+			renamed[n.Value] = s
+			oam.SetString(n, s)
+		}
+	}
+	for _, pol := range app.Policies {
+		rename(oam.Get(pol.Node, "name"), "policy")
+	}
+	if app.Workflow == nil {
+		return out
+	}
+	for _, st := range app.Workflow.Steps {
+		rename(oam.Get(st.Node, "name"), "step")
+		for _, ref := range oam.Items(oam.Get(st.Properties, "policies")) {
+			if s, ok := renamed[oam.Str(ref)]; ok {
+				oam.SetString(ref, s)
+			}
+		}
+		if ref := oam.Get(st.Properties, "policy"); ref != nil {
+			if s, ok := renamed[oam.Str(ref)]; ok {
+				oam.SetString(ref, s)
+			}
+		}
+	}
+	return out
+}
+
 // documentEnvironment classifies a whole Application by its name, else its
 // namespace, and returns a key shared by the documents of the other
 // environments of the same app.
@@ -134,6 +173,7 @@ func stagingDocument(fp *FilePass, dev, prod *FileApp) {
 		}
 	})
 	staged := oam.Load(root)
+	assumptions = append(assumptions, renameProdPolicies(cfg, staged, word)...)
 	for _, tp := range staged.PoliciesOfType("topology") {
 		if n := oam.Get(tp.Properties, "namespace"); n != nil && n.Kind == yaml.ScalarNode {
 			if s, ok := cfg.ReplaceEnvironment(n.Value, config.EnvProd, nsWord); ok {

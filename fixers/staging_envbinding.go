@@ -52,6 +52,11 @@ func stagingForEnvBinding(p *Pass, pol *oam.Policy, devIdx, prodIdx []int) {
 	word := cfg.StagingWord()
 	envName := stagingName(cfg, prodName, word, word)
 	envNode, assumptions := stagingEnvNode(cfg, app, devEnv, prodEnv, envName)
+	placeable := hold("placeable-on-target-version")
+	if labels := oam.GetPath(envNode, "placement.clusterSelector.labels"); labels != nil {
+		placeable = fail("placeable-on-target-version", fmt.Sprintf("prod's env %s places by cluster labels (placement.clusterSelector.labels), which KubeVela 1.10's deploy2env refuses, so a staging copy would not deploy", prodName),
+			"set spec.staging.clusters to the staging cluster's name, or add the staging env by hand")
+	}
 	if !explicit {
 		assumptions = append(assumptions, "the app has no workflow: staging is deployed the way KubeVela deploys the other envs")
 	}
@@ -63,7 +68,7 @@ func stagingForEnvBinding(p *Pass, pol *oam.Policy, devIdx, prodIdx []int) {
 		Message:     fmt.Sprintf("env-binding policy %s has dev (%s) and prod (%s) envs but no staging", pol.Name, devName, prodName),
 		Assumptions: assumptions,
 		Remediation: "add a staging env between dev and prod, or exempt the app with the annotation " + oam.SkipAnnotation + ": staging",
-	}, Act(fmt.Sprintf("add env %s %s", envName, pos), insert))
+	}, Act(fmt.Sprintf("add env %s %s", envName, pos), insert).Require(placeable))
 	if !explicit {
 		return // the implicit workflow deploys every env
 	}
@@ -83,7 +88,7 @@ func stagingForEnvBinding(p *Pass, pol *oam.Policy, devIdx, prodIdx []int) {
 	p.Report(Where{Node: prodStep.Node}, Finding{
 
 		Remediation: "add a deploy2env step for staging between the dev and prod steps",
-	}, Act(fmt.Sprintf("add deploy2env step %s for env %s %s", stepName, envName, where), InsertBefore(wf.StepsNode, before.Node, stepNode)))
+	}, Act(fmt.Sprintf("add deploy2env step %s for env %s %s", stepName, envName, where), InsertBefore(wf.StepsNode, before.Node, stepNode)).Require(placeable))
 	if cfg.Spec.Staging.RequireApproval && before == prodStep {
 		stepNames[stepName] = true
 		approval := approvalStep(prodStep.Node, uniqueName("approve-"+cfg.EnvironmentWord(prodStep.Name, config.EnvProd), stepNames))
