@@ -58,7 +58,7 @@ func hasService(f *workload.Facts) Precondition {
 	if f.HasService() {
 		return hold("has-service")
 	}
-	return fail("has-service", fmt.Sprintf("component %q has no Service (no exposed port, no expose or gateway trait), so a DestinationRule for its host would match no traffic", f.Component.Name),
+	return fail("has-service", fmt.Sprintf("component %q has no Service named after it (no exposed port, no expose or gateway trait, no embedded Service of that name), so a DestinationRule for its host would match no traffic", f.Component.Name),
 		"expose a port (ports: [{port: N, expose: true}]) if other services call it")
 }
 

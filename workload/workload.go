@@ -226,10 +226,30 @@ func (f *Facts) ExposedPorts() []Port {
 	return out
 }
 
-// HasService reports whether a Service of the component sends traffic to
-// it: an exposed port, or a trait that renders a Service.
+// HasService reports whether a Service named after the component (the
+// host name other services call, and a DestinationRule matches) sends
+// traffic to it: an exposed port of its definition, a trait that renders a
+// Service, or an embedded Service of that name.
 func (f *Facts) HasService() bool {
+	if base := f.Component.BaseType(); base == "k8s-objects" || base == "raw" {
+		return f.embeddedServiceNamed(f.Component.Name)
+	}
 	return len(f.ExposedPorts()) > 0 || len(f.Exposure) > 0 || len(f.ServiceTraits) > 0
+}
+
+// embeddedServiceNamed reports whether the component embeds a Service
+// called name.
+func (f *Facts) embeddedServiceNamed(name string) bool {
+	objects := oam.Items(oam.Get(f.Component.Properties, "objects"))
+	if f.Component.BaseType() == "raw" {
+		objects = []*yaml.Node{f.Component.Properties}
+	}
+	for _, o := range objects {
+		if oam.Str(oam.Get(o, "kind")) == "Service" && oam.Str(oam.GetPath(o, "metadata.name")) == name {
+			return true
+		}
+	}
+	return false
 }
 
 // HoldsData reports whether the component stores data: a data store, or
