@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/oamfix/oamfix/internal/testenv"
@@ -75,5 +76,22 @@ func TestComponentsExamplesAndCorpus(t *testing.T) {
 			}
 			check(t, name, file)
 		})
+	}
+}
+
+// TestREADMEShowsTheExampleDiff: the README's diff of the review's example
+// is what oamfix prints today.
+func TestREADMEShowsTheExampleDiff(t *testing.T) {
+	t.Chdir(filepath.Join("..", ".."))
+	code, out, errs := oamfix(t, "", "--diff", "examples/")
+	if code != 1 || out == "" {
+		t.Fatalf("oamfix --diff examples/: exit %d, stderr:\n%s", code, errs)
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```diff\n"+out+"```") {
+		t.Errorf("README.md's diff of examples/ is stale; replace it with:\n%s", out)
 	}
 }
