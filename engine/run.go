@@ -74,6 +74,11 @@ func Run(docs []Doc, opts Options) (out *Outcome, err error) {
 			before = validate.Validate(yaml.NewRNode(d.Node), d.File, opts.Definitions)
 		}
 		app := oam.Load(d.Node)
+		if opts.Definitions == nil {
+			// Validation reports these itself; without it, say so anyway:
+			// oamfix reads and edits nothing in them.
+			out.Findings = append(out.Findings, shapeFindings(app, d)...)
+		}
 		model := workload.Build(app, opts.Config, opts.Catalog)
 		for _, r := range opts.Rules {
 			mode, ok := ruleMode(opts, r)
@@ -219,6 +224,12 @@ func settle(r *fixers.Rule, mode config.Mode, cfg *config.Config, app *oam.App, 
 		f.Unmet = append(f.Unmet, fixers.Unmet{Precondition: u.Name, Reason: u.Reason, Remedy: u.Remedy})
 	}
 	for _, e := range rep.Fix.Edits {
+		if what := malformedTarget(e); what != "" {
+			f.Unmet = append(f.Unmet, fixers.Unmet{Precondition: "well-formed-target",
+				Reason: what + ", so oamfix cannot add to it",
+				Remedy: "write it as a list (or a mapping where the Application CRD wants one), then run oamfix again"})
+			break
+		}
 		if anchor := sharedTarget(app, e); anchor != "" {
 			f.Unmet = append(f.Unmet, fixers.Unmet{Precondition: "unshared-target",
 				Reason: fmt.Sprintf("the fix would change the anchored node &%s, and with it every alias (*%s) that shares it", anchor, anchor),
@@ -252,6 +263,90 @@ func message(problem string, fix *fixers.Fix, done bool) string {
 		return action
 	}
 	return problem + "; " + action
+}
+
+// shapeFindings reports the lists of an Application that are not lists
+// (components, policies, workflow steps, a component's traits): oamfix
+// reads nothing in them and never edits them.
+func shapeFindings(app *oam.App, d Doc) []fixers.Finding {
+	var out []fixers.Finding
+	check := func(n *yaml.Node, path, component string) {
+		for n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
+			n = n.Alias
+		}
+		if n == nil || n.Kind == yaml.SequenceNode || n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+			return
+		}
+		f := fixers.Finding{
+			Rule: fixers.Validation.ID, Severity: fixers.High, Status: fixers.Open,
+			Message:     fmt.Sprintf("%s is %s, not a list: KubeVela rejects it, and oamfix neither reads nor edits it", path, kindName(n)),
+			Path:        path,
+			File:        d.File,
+			Document:    d.Index,
+			Component:   component,
+			Line:        n.Line,
+			Column:      n.Column,
+			Resource:    fixers.ResourceRef{APIVersion: app.APIVersion, Kind: "Application", Name: app.Name, Namespace: app.Namespace},
+			Remediation: "write it as a list of items (- ...)",
+		}
+		if d.Line != nil {
+			f.Line = d.Line(n.Line)
+		}
+		out = append(out, f)
+	}
+	check(oam.Get(app.Spec, "components"), "spec.components", "")
+	check(oam.Get(app.Spec, "policies"), "spec.policies", "")
+	check(oam.Get(oam.Get(app.Spec, "workflow"), "steps"), "spec.workflow.steps", "")
+	for _, c := range app.Components {
+		p, _ := app.PathOf(c.Node)
+		check(oam.Get(c.Node, "traits"), p.Named+".traits", c.Name)
+	}
+	return out
+}
+
+// malformedTarget says why an edit cannot land where it points: a list
+// to append to that is a mapping or a scalar (traits: {}), or a mapping on
+// the way that is not one. "" when the target is well formed (or absent:
+// the edit creates it).
+func malformedTarget(e fixers.Edit) string {
+	n := e.At
+	keys := e.Keys
+	switch e.Op {
+	case fixers.OpSet:
+		keys = keys[:len(keys)-1]
+	case fixers.OpAppend:
+	default:
+		return ""
+	}
+	for i, k := range keys {
+		next := oam.Get(n, k)
+		if next == nil || next.Kind == yaml.ScalarNode && next.Tag == "!!null" {
+			return ""
+		}
+		for next.Kind == yaml.AliasNode && next.Alias != nil {
+			next = next.Alias
+		}
+		last := e.Op == fixers.OpAppend && i == len(keys)-1
+		switch {
+		case last && next.Kind != yaml.SequenceNode:
+			return fmt.Sprintf("%s is %s, not a list", k, kindName(next))
+		case !last && next.Kind != yaml.MappingNode:
+			return fmt.Sprintf("%s is %s, not a mapping", k, kindName(next))
+		}
+		n = next
+	}
+	return ""
+}
+
+// kindName names a node's kind for messages.
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	return "a scalar"
 }
 
 // sharedTarget returns the anchor enclosing a node the edit would change
