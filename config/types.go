@@ -101,6 +101,9 @@ func (t Target) RequiredPods() int {
 	// Round up, but not a binary floating-point error: 100 users x 1.1
 	// req/s / 10 is 11 pods, not the 12 that 11.000000000000002 would give.
 	pods := float64(t.ConcurrentUsers) * t.RequestsPerUserPerSecond / t.PodCapacityRPS
+	if pods >= math.MaxInt32 {
+		return math.MaxInt32 // far past any cap: saturate rather than overflow
+	}
 	return int(math.Ceil(pods - 1e-9*math.Max(1, pods)))
 }
 

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"fmt"
+	"sort"
+	"strings"
 	"sync"
 
 	"github.com/oamfix/oamfix/catalog"
@@ -79,6 +81,7 @@ func Run(docs []Doc, opts Options) (out *Outcome, err error) {
 			// oamfix reads and edits nothing in them.
 			out.Findings = append(out.Findings, shapeFindings(app, d)...)
 		}
+		out.Findings = append(out.Findings, exemptionFindings(app, d)...)
 		model := workload.Build(app, opts.Config, opts.Catalog)
 		for _, r := range opts.Rules {
 			mode, ok := ruleMode(opts, r)
@@ -277,22 +280,22 @@ func shapeFindings(app *oam.App, d Doc) []fixers.Finding {
 		if n == nil || n.Kind == yaml.SequenceNode || n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 			return
 		}
-		f := fixers.Finding{
-			Rule: fixers.Validation.ID, Severity: fixers.High, Status: fixers.Open,
-			Message:     fmt.Sprintf("%s is %s, not a list: KubeVela rejects it, and oamfix neither reads nor edits it", path, kindName(n)),
-			Path:        path,
-			File:        d.File,
-			Document:    d.Index,
-			Component:   component,
-			Line:        n.Line,
-			Column:      n.Column,
-			Resource:    fixers.ResourceRef{APIVersion: app.APIVersion, Kind: "Application", Name: app.Name, Namespace: app.Namespace},
-			Remediation: "write it as a list of items (- ...)",
-		}
-		if d.Line != nil {
-			f.Line = d.Line(n.Line)
-		}
+		f := finding(app, d, fixers.Validation, n, component,
+			fmt.Sprintf("%s is %s, not a list: KubeVela rejects it, and oamfix neither reads nor edits it", path, kindName(n)),
+			"write it as a list of items (- ...)")
+		f.Path, f.FieldPath = path, ""
 		out = append(out, f)
+	}
+	seen := map[string]*oam.Component{}
+	for _, c := range app.Components {
+		if first, ok := seen[c.Name]; ok && c.Name != "" {
+			f := finding(app, d, fixers.Validation, c.Node, c.Name,
+				fmt.Sprintf("component name %q is used twice (first at line %d): KubeVela rejects duplicate names", c.Name, lineOf(d, first.Node)),
+				"give each component a name of its own")
+			out = append(out, f)
+			continue
+		}
+		seen[c.Name] = c
 	}
 	check(oam.Get(app.Spec, "components"), "spec.components", "")
 	check(oam.Get(app.Spec, "policies"), "spec.policies", "")
@@ -302,6 +305,57 @@ func shapeFindings(app *oam.App, d Doc) []fixers.Finding {
 		check(oam.Get(c.Node, "traits"), p.Named+".traits", c.Name)
 	}
 	return out
+}
+
+// exemptionFindings reports exemptions that name no rule oamfix has.
+func exemptionFindings(app *oam.App, d Doc) []fixers.Finding {
+	var out []fixers.Finding
+	check := func(ids map[string]string, n *yaml.Node, component string) {
+		var names []string
+		for id := range ids {
+			if id != "all" && id != "*" && fixers.Lookup(id) == nil {
+				names = append(names, id)
+			}
+		}
+		sort.Strings(names)
+		for _, id := range names {
+			out = append(out, finding(app, d, fixers.Exemption, n, component,
+				fmt.Sprintf("the exemption names %q, which is no oamfix rule, so it exempts nothing (%s)", id, ids[id]),
+				"use a rule ID ("+strings.Join(fixers.IDs(), ", ")+") or all"))
+		}
+	}
+	check(app.Skip, oam.Get(oam.Get(app.Root, "metadata"), "annotations"), "")
+	for _, c := range app.Components {
+		check(c.Ignore, c.Node, c.Name)
+		for _, t := range c.Traits {
+			check(t.Ignore, t.Node, c.Name)
+		}
+	}
+	return out
+}
+
+// finding builds an engine finding about a node of an Application.
+func finding(app *oam.App, d Doc, r *fixers.Rule, n *yaml.Node, component, msg, remedy string) fixers.Finding {
+	f := fixers.Finding{
+		Rule: r.ID, Severity: r.Severity, Status: fixers.Open, Message: msg, Remediation: remedy,
+		File: d.File, Document: d.Index, Component: component,
+		Resource: fixers.ResourceRef{APIVersion: app.APIVersion, Kind: "Application", Name: app.Name, Namespace: app.Namespace},
+	}
+	if n != nil {
+		f.Line, f.Column = lineOf(d, n), n.Column
+		if p, ok := app.PathOf(n); ok {
+			f.Path, f.FieldPath = p.Named, p.Indexed
+		}
+	}
+	return f
+}
+
+// lineOf is a node's line in the file.
+func lineOf(d Doc, n *yaml.Node) int {
+	if d.Line != nil {
+		return d.Line(n.Line)
+	}
+	return n.Line
 }
 
 // malformedTarget says why an edit cannot land where it points: a list

@@ -41,9 +41,19 @@ var Validation = &Rule{
 	Area:     "Reliability",
 }
 
-// Lookup returns the rule with the given ID (Validation included), or nil.
+// Exemption describes findings about exemptions that name no rule; like
+// Validation it is reported by the engine and is not in All.
+var Exemption = &Rule{
+	ID:       "exemption",
+	Doc:      "Report exemptions (the oamfix.dev/skip annotation, # oamfix:ignore comments) that name no rule oamfix has, so that a typo does not silently exempt nothing.",
+	Severity: Low,
+	Area:     "Operations",
+}
+
+// Lookup returns the rule with the given ID (Validation and Exemption
+// included), or nil.
 func Lookup(id string) *Rule {
-	for _, r := range append(All(), Validation) {
+	for _, r := range append(All(), Validation, Exemption) {
 		if r.ID == id {
 			return r
 		}

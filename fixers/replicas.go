@@ -85,6 +85,7 @@ type replicaRun struct {
 	t     scalingTarget
 	env   *workload.Environments
 	scope prodScope
+	seen  map[*yaml.Node]bool // unreadable values already reported
 }
 
 // prodScope is where a raise reaches production only.
@@ -230,7 +231,8 @@ func (r *replicaRun) raiseAutoscaler(as *oam.Trait, voc config.Autoscaler) {
 		base := oam.GetPath(as.Properties, fd.name)
 		cur, isNum := oam.Int(base)
 		if base != nil && !isNum {
-			continue // not a number (a template, say)
+			r.unreadable(as, base, fd.name)
+			continue
 		}
 		needs := base == nil && !fd.lower || isNum && (!fd.lower && cur < fd.want || fd.lower && cur > fd.want)
 		if !needs {
@@ -269,7 +271,11 @@ func (r *replicaRun) raiseAutoscaler(as *oam.Trait, voc config.Autoscaler) {
 // production patch.
 func (r *replicaRun) adjust(via string, tr *oam.Trait, node *yaml.Node, field string, want int, lower bool, why string) {
 	cur, isNum := oam.Int(node)
-	if node != nil && !isNum || node == nil && via != "" {
+	if node != nil && !isNum {
+		r.unreadable(tr, node, field)
+		return
+	}
+	if node == nil && via != "" {
 		return
 	}
 	where := ""
@@ -294,6 +300,24 @@ func (r *replicaRun) adjust(via string, tr *oam.Trait, node *yaml.Node, field st
 		Assumptions: []string{"the load model comes from spec.target and the floors from spec.replicas"},
 		Remediation: "raise it, or exempt the component with # oamfix:ignore replicas -- reason",
 	}, Act(fmt.Sprintf("raise it to %d: %s", want, why), setOrRaise(node, tr.Node, field, want)))
+}
+
+// unreadable reports a value oamfix cannot read as a number (a template
+// such as ${MIN} or {{ .Values.min }}, 0x1, 1e0, null), once per node:
+// nothing is checked or changed there, and the finding says so.
+func (r *replicaRun) unreadable(tr *oam.Trait, node *yaml.Node, field string) {
+	if r.seen == nil {
+		r.seen = map[*yaml.Node]bool{}
+	}
+	if r.seen[node] {
+		return
+	}
+	r.seen[node] = true
+	r.p.Report(Where{Component: r.c, Trait: tr, Node: node}, Finding{
+		Severity:    Info,
+		Message:     fmt.Sprintf("%s %s of %q is %q, which oamfix cannot read as a whole number (a template or an expression, say), so it checks nothing there", tr.Type, field, r.c.Name, node.Value),
+		Remediation: "check the value by hand, or write it as a number",
+	}, nil)
 }
 
 // patchField finds a production patch whose trait typ sets field.
@@ -353,7 +377,11 @@ func (r *replicaRun) raiseFixed(sc *oam.Trait, voc config.FixedScaler) {
 	}
 	node := oam.GetPath(sc.Properties, voc.Field)
 	cur, ok := oam.Int(node)
-	if node != nil && !ok || node != nil && cur >= r.t.floor {
+	if node != nil && !ok {
+		r.unreadable(sc, node, voc.Field)
+		return
+	}
+	if node != nil && cur >= r.t.floor {
 		return
 	}
 	if len(r.scope.patches) > 0 || r.scope.policy != nil {

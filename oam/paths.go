@@ -92,8 +92,14 @@ func indexPaths(n *yaml.Node, at located, out map[*yaml.Node]located) {
 					child.anchor = v.Anchor
 				}
 				out[v] = child
+				used := map[string]bool{}
 				for j, item := range v.Content {
-					indexPaths(item, located{child.Item(itemLabel(item, j), j), child.anchor}, out)
+					label := itemLabel(item, j)
+					if used[label] {
+						label = strconv.Itoa(j) // a repeated name: the index keeps the path unique
+					}
+					used[label] = true
+					indexPaths(item, located{child.Item(label, j), child.anchor}, out)
 				}
 				continue
 			}
