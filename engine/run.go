@@ -91,10 +91,24 @@ func Run(docs []Doc, opts Options) (out *Outcome, err error) {
 			p := fixers.NewPass(r, app, model, opts.Config, mode)
 			r.Run(p)
 			changed := false
+			var undo []func()
+			first := len(out.Findings)
 			for _, rep := range p.Reported() {
-				f, fixed := settle(r, mode, opts.Config, app, d, rep, out.adder(docs))
+				f, fixed := settle(r, mode, opts.Config, app, d, rep, out.adder(docs), &undo)
 				out.Findings = append(out.Findings, f)
 				changed = changed || fixed
+			}
+			if changed && opts.Definitions != nil {
+				if rejected := newProblems(d, before, opts.Definitions); len(rejected) > 0 {
+					// The definitions refuse what this rule wrote: undo it,
+					// keep the other rules' fixes, and say which rule and
+					// what to change.
+					for i := len(undo) - 1; i >= 0; i-- {
+						undo[i]()
+					}
+					reopenRejected(out.Findings[first:], p.Reported(), r, rejected[0])
+					changed = false
+				}
 			}
 			if changed {
 				out.Changed[i] = true
@@ -127,7 +141,7 @@ func Run(docs []Doc, opts Options) (out *Outcome, err error) {
 		r.RunFile(fp)
 		for _, rep := range fp.Reported() {
 			i := rep.App.Index
-			f, fixed := settle(r, mode, opts.Config, rep.App.App, docs[i], rep.Reported, out.adder(docs))
+			f, fixed := settle(r, mode, opts.Config, rep.App.App, docs[i], rep.Reported, out.adder(docs), nil)
 			out.Findings = append(out.Findings, f)
 			out.Changed[i] = out.Changed[i] || fixed
 		}
@@ -169,7 +183,7 @@ func ruleMode(opts Options, r *fixers.Rule) (config.Mode, bool) {
 // severity (spec.rules.<id>.severity wins), file, line, resource and paths, and decides the status. A
 // fix is written only for a fixable rule in fix mode, with no exemption
 // and every precondition met; fixed says whether it was.
-func settle(r *fixers.Rule, mode config.Mode, cfg *config.Config, app *oam.App, d Doc, rep fixers.Reported, addDocument func(after, root *yaml.Node)) (f fixers.Finding, fixed bool) {
+func settle(r *fixers.Rule, mode config.Mode, cfg *config.Config, app *oam.App, d Doc, rep fixers.Reported, addDocument func(after, root *yaml.Node), undo *[]func()) (f fixers.Finding, fixed bool) {
 	f = rep.Finding
 	w := rep.Where
 	f.Rule = r.ID
@@ -245,6 +259,9 @@ func settle(r *fixers.Rule, mode config.Mode, cfg *config.Config, app *oam.App, 
 		return f, false
 	}
 	for _, e := range rep.Fix.Edits {
+		if undo != nil {
+			*undo = append(*undo, e.Capture())
+		}
 		e.Apply(addDocument)
 	}
 	f.Status = fixers.Fixed
@@ -505,6 +522,39 @@ func text(ns ...*yaml.Node) string {
 func setIfEmpty(s *string, v string) {
 	if *s == "" {
 		*s = v
+	}
+}
+
+// newProblems validates a document and returns the errors that were not
+// there before the fixes.
+func newProblems(d Doc, before []validate.Problem, defs *validate.Definitions) []validate.Problem {
+	had := map[string]bool{}
+	for _, p := range before {
+		had[p.Field+"\x00"+p.Message] = true
+	}
+	var out []validate.Problem
+	for _, p := range validate.Validate(yaml.NewRNode(d.Node), d.File, defs) {
+		if p.Severity == validate.Error && !had[p.Field+"\x00"+p.Message] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// reopenRejected turns a rule's fixed findings back into open ones whose
+// fix the definitions refused, naming the problem and what to change.
+func reopenRejected(fs []fixers.Finding, reported []fixers.Reported, r *fixers.Rule, p validate.Problem) {
+	for i := range fs {
+		if fs[i].Status != fixers.Fixed {
+			continue
+		}
+		fs[i].Status = fixers.Open
+		fs[i].Message = message(reported[i].Finding.Message, reported[i].Fix, false)
+		fs[i].Unmet = append(fs[i].Unmet, fixers.Unmet{
+			Precondition: "definition-accepts",
+			Reason:       fmt.Sprintf("the definitions refuse what rule %s writes (%s), so none of its fixes in this Application were written", r.ID, p.Message),
+			Remedy:       fmt.Sprintf("pass the platform's definitions (--definitions) or set its vocabulary so oamfix writes what they accept, or set spec.rules.%s.mode: check", r.ID),
+		})
 	}
 }
 

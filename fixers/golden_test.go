@@ -13,6 +13,7 @@ import (
 	"github.com/oamfix/oamfix/internal/testenv"
 	"github.com/oamfix/oamfix/kio"
 	"github.com/oamfix/oamfix/report"
+	"github.com/oamfix/oamfix/validate"
 )
 
 // TestGolden runs every case under testdata/<rule>/<case>/: input.yaml with
@@ -59,6 +60,12 @@ func runGoldenCase(t *testing.T, dir string, rules []*fixers.Rule) {
 			t.Fatal(err)
 		}
 		opts.Catalog = engine.DefaultCatalog().Merge(user)
+		// and validate against them, as --definitions does.
+		vdefs, err := validate.LoadDefinitions(defs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Definitions = validate.Embedded().Merge(vdefs)
 	}
 	res := process(t, name, data, opts)
 	diff, err := kio.UnifiedDiff(name, res.Before, res.After)

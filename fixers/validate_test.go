@@ -164,20 +164,36 @@ var brokenCircuitBreaker = &fixers.Rule{
 	},
 }
 
+// TestValidationCatchesBrokenFixer: a fix the definitions refuse is
+// undone, not written; its finding stays open naming the rule and the
+// field, and the file is otherwise processed.
 func TestValidationCatchesBrokenFixer(t *testing.T) {
 	cfg := config.Default()
 	cfg.Spec.Rules["broken"] = config.RuleConfig{Mode: config.ModeFix}
-	f, err := kio.Parse("app.yaml", []byte("apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: shop\nspec:\n  components:\n    - name: api\n      type: webservice\n      properties:\n        image: nginx\n"))
+	src := "apiVersion: core.oam.dev/v1beta1\nkind: Application\nmetadata:\n  name: shop\nspec:\n  components:\n    - name: api\n      type: webservice\n      properties:\n        image: nginx\n"
+	f, err := kio.Parse("app.yaml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = engine.Process(f, engine.Options{Config: cfg, Rules: []*fixers.Rule{brokenCircuitBreaker}, Definitions: validate.Embedded()})
-	if err == nil {
-		t.Fatal("validation did not catch the broken fix")
+	res, err := engine.Process(f, engine.Options{Config: cfg, Rules: []*fixers.Rule{brokenCircuitBreaker}, Definitions: validate.Embedded()})
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, want := range []string{"app.yaml:", "api", "failureThreshold", "make the Application invalid"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q does not mention %q", err, want)
+	if res.Changed() {
+		t.Errorf("the refused fix was written:\n%s", res.After)
+	}
+	var broken []fixers.Finding
+	for _, fd := range res.Findings {
+		if fd.Rule == "broken" {
+			broken = append(broken, fd)
+		}
+	}
+	if len(broken) != 1 || broken[0].Status != fixers.Open || len(broken[0].Unmet) != 1 {
+		t.Fatalf("want one open finding with one unmet precondition, got %+v", broken)
+	}
+	for _, want := range []string{"rule broken", "failureThreshold", "spec.rules.broken.mode: check"} {
+		if u := broken[0].Unmet[0]; !strings.Contains(u.Reason+u.Remedy, want) {
+			t.Errorf("unmet precondition %+v does not mention %q", u, want)
 		}
 	}
 }
