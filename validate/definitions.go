@@ -302,7 +302,7 @@ func issues(errs []cueerrors.Error) []issue {
 		if len(alts) == 0 && len(msgs) > 0 {
 			msg := "matches no alternative: " + strings.Join(msgs, "; ")
 			if got, want := oneOf(literals); len(literals) == len(msgs) && got != "" {
-				msg = got + " is not one of " + strings.Join(want, ", ")
+				msg = got + " is not one of " + listSome(want, 10)
 			}
 			alts = []issue{{path: path, msg: msg}}
 		}
@@ -410,4 +410,13 @@ func unquote(label string) string {
 		return u
 	}
 	return label
+}
+
+// listSome joins at most n values, saying how many there are in all when
+// it leaves some out: a huge disjunction makes a readable message.
+func listSome(values []string, n int) string {
+	if len(values) <= n {
+		return strings.Join(values, ", ")
+	}
+	return fmt.Sprintf("%s, ... (%d values in all)", strings.Join(values[:n], ", "), len(values))
 }
