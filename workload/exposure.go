@@ -1,6 +1,7 @@
 package workload
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/oamfix/oamfix/catalog"
@@ -21,6 +22,7 @@ func readExposure(f *Facts, cat *catalog.Catalog) {
 		}
 		if rendersService(t, cat) {
 			f.ServiceTraits = append(f.ServiceTraits, t)
+			f.exposePorts(t)
 		}
 	}
 	if typ := strings.ToLower(oam.Str(oam.Get(c.Properties, "exposeType"))); typ == "loadbalancer" || typ == "nodeport" {
@@ -65,6 +67,38 @@ func readExposure(f *Facts, cat *catalog.Catalog) {
 			src = SourceDefinition
 		}
 		f.note("exposure", src, e.Via)
+	}
+}
+
+// exposePorts marks the ports a Service trait targets (the expose
+// trait's port: [80] or ports: [{port: 80}]) as exposed, adding the ones
+// the component's properties do not declare.
+func (f *Facts) exposePorts(t *oam.Trait) {
+	var ports []int
+	for _, key := range []string{"port", "ports"} {
+		for _, it := range oam.Items(oam.Get(t.Properties, key)) {
+			n, ok := oam.Int(it)
+			if !ok {
+				n, ok = oam.Int(oam.Get(it, "port"))
+			}
+			if ok && n > 0 {
+				ports = append(ports, n)
+			}
+		}
+	}
+	for _, n := range ports {
+		found := false
+		for i := range f.Ports {
+			if f.Ports[i].Container == n {
+				f.Ports[i].Exposed, f.Ports[i].Service, found = true, n, true
+			}
+		}
+		if !found {
+			f.Ports = append(f.Ports, Port{Container: n, Service: n, Exposed: true})
+		}
+	}
+	if len(ports) > 0 {
+		f.note("ports", SourceTrait, fmt.Sprintf("trait %s exposes %v", t.Type, ports))
 	}
 }
 

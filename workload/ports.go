@@ -2,6 +2,7 @@ package workload
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/oamfix/oamfix/oam"
@@ -156,6 +157,20 @@ func embeddedPorts(c *oam.Component) []Port {
 		}
 	}
 	return uniquePorts(append(exposed, other...))
+}
+
+// sortPorts puts exposed ports first (a trait may have exposed one the
+// properties list later), keeping the order otherwise.
+func sortPorts(f *Facts) {
+	slices.SortStableFunc(f.Ports, func(a, b Port) int {
+		switch {
+		case a.Exposed && !b.Exposed:
+			return -1
+		case b.Exposed && !a.Exposed:
+			return 1
+		}
+		return 0
+	})
 }
 
 // uniquePorts drops repeated container ports, keeping the first.

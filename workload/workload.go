@@ -202,6 +202,7 @@ func Build(app *oam.App, cfg *config.Config, cat *catalog.Catalog) *Model {
 		classify(f, cfg, cat)
 		readPorts(f)
 		readExposure(f, cat)
+		sortPorts(f)
 		readReplicas(f, cfg, cat)
 		f.Patches = env.patchesOf(c)
 		f.CPURequest = cpuRequest(f)
