@@ -36,7 +36,7 @@ func labelledPods(f *workload.Facts) Precondition {
 	if f.Labelled {
 		return hold("labelled-pods")
 	}
-	why := "its pods are created by another controller"
+	why := "its pods are created by another controller (an operator, say), not labelled by KubeVela"
 	if f.Component.BaseType() == "k8s-objects" || f.Component.BaseType() == "raw" {
 		why = "the pod template it embeds has no app.oam.dev/component label"
 	}

@@ -50,7 +50,7 @@ var probeKinds = []probeKind{
 
 func runProbes(p *Pass) {
 	styles := p.Config.Spec.Vocabulary.ProbeStyles
-	appStyle := appProbeStyle(p.App, styles)
+	appStyle := appProbeStyle(p, styles)
 	for _, c := range p.App.Components {
 		f := p.Workload(c)
 		if f.Kind != workload.Service {
@@ -61,7 +61,7 @@ func runProbes(p *Pass) {
 			if !anyProbe(c, styles) {
 				p.Report(Where{Component: c}, Finding{
 					Message:     fmt.Sprintf("component %q has no startup, liveness or readiness probe, and oamfix cannot add one: %s", c.Name, why),
-					Remediation: "add the probes where the component's workload takes them (for embedded objects, in their containers), or exempt the component with # oamfix:ignore probes -- reason",
+					Remediation: "pass the type's definition (--definitions or spec.definitions) so oamfix knows where it takes probes, or add them where the workload takes them (for embedded objects, in their containers), or exempt the component with # oamfix:ignore probes -- reason",
 				}, nil)
 			}
 			continue
@@ -75,7 +75,7 @@ func runProbes(p *Pass) {
 		if len(missing) == 0 {
 			continue
 		}
-		ps := f.ContainerPorts()
+		ps := f.DeclaredPorts()
 		if len(ps) == 0 {
 			var names []string
 			for _, k := range missing {
@@ -173,12 +173,14 @@ func probeNodeOf(c *oam.Component, s *config.ProbeStyle, kind string) *yaml.Node
 	return nil
 }
 
-// appProbeStyle is the probe style any component of the app already uses:
-// the first style whose probes are present somewhere. Nil when none.
-func appProbeStyle(app *oam.App, styles []config.ProbeStyle) *config.ProbeStyle {
+// appProbeStyle is the probe style the app's components of types oamfix
+// has no definition of already use (the platform's convention): the first
+// style whose probes are present on one of them. Nil when none. Components
+// of known types do not count: their probes follow their definitions.
+func appProbeStyle(p *Pass, styles []config.ProbeStyle) *config.ProbeStyle {
 	for i := range styles {
-		for _, c := range app.Components {
-			if usesStyle(c, &styles[i]) {
+		for _, c := range p.App.Components {
+			if p.Workload(c).Definition == nil && usesStyle(c, &styles[i]) {
 				return &styles[i]
 			}
 		}
@@ -189,7 +191,8 @@ func appProbeStyle(app *oam.App, styles []config.ProbeStyle) *config.ProbeStyle 
 // componentProbeStyle picks where a component's probes live: the style
 // it already uses; else the style its definition renders (a definition
 // that renders none leaves no place: nil and why); else, for types oamfix
-// has no definition of, the app's style or the first configured one.
+// has no definition of, the style the app's other components use (none:
+// nil and why, never a guess).
 func componentProbeStyle(c *oam.Component, f *workload.Facts, styles []config.ProbeStyle, appStyle *config.ProbeStyle) (*config.ProbeStyle, string) {
 	for i := range styles {
 		if usesStyle(c, &styles[i]) {
@@ -207,10 +210,7 @@ func componentProbeStyle(c *oam.Component, f *workload.Facts, styles []config.Pr
 	if appStyle != nil {
 		return appStyle, ""
 	}
-	if len(styles) == 0 {
-		return &config.ProbeStyle{Name: "kubevela", Style: config.ProbeProperties, Liveness: "livenessProbe", Readiness: "readinessProbe", StartupTrait: "startup-probe"}, ""
-	}
-	return &styles[0], ""
+	return nil, fmt.Sprintf("oamfix has no definition of type %q, and no component of the app has probes, so it cannot tell which properties the type renders as probes", c.Type)
 }
 
 // rendersStyle reports whether a definition's probe parameters are the

@@ -190,6 +190,9 @@ func checkApp(m *workload.Model, app *oam.App, cfg *config.Config, report func(c
 			if f.Definition != nil && !slices.ContainsFunc(f.Definition.ProbeFields, func(p string) bool { return p == key || strings.HasPrefix(p, key+".") }) {
 				report(ignoredProbe, fmt.Sprintf("%s gained properties.%s, which definition %s does not render", c.Name, key, f.Definition.Name))
 			}
+			if f.Definition == nil && !customTypesUse(m, key) {
+				report(ignoredProbe, fmt.Sprintf("%s (type %s, no definition) gained properties.%s, which no component of a type without a definition used", c.Name, c.Type, key))
+			}
 			if key == "probes" {
 				oam.Pairs(oam.Get(c.Properties, key), func(k, v *yaml.Node) { checkProbe(f, v, k.Value, report) })
 			} else {
@@ -221,6 +224,17 @@ func checkApp(m *workload.Model, app *oam.App, cfg *config.Config, report func(c
 			}
 		}
 	}
+}
+
+// customTypesUse reports whether a component of a type with no definition
+// already had the probe property key in the original app.
+func customTypesUse(m *workload.Model, key string) bool {
+	for _, f := range m.Facts {
+		if f.Definition == nil && oam.Get(f.Component.Properties, key) != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // patchesOf lists the patches that reach a component in a fixed app.
@@ -306,7 +320,7 @@ func checkAutoscaler(f *workload.Facts, report func(class, what string)) {
 // checkProbe: an added probe is TCP, or HTTP on a path the component
 // already probes, on one of its container ports.
 func checkProbe(f *workload.Facts, probe *yaml.Node, kind string, report func(class, what string)) {
-	ports := f.ContainerPorts()
+	ports := f.DeclaredPorts()
 	if path := oam.Str(oam.GetPath(probe, "httpGet.path")); path != "" {
 		if !existingPath(f.Component, path) {
 			report(inventedProbe, fmt.Sprintf("%s %s probe on %s, a path the component does not already probe", f.Component.Name, kind, path))

@@ -36,7 +36,9 @@ func classify(f *Facts, cfg *config.Config, cat *catalog.Catalog) {
 	}
 	if voc.Kind != "" {
 		f.Kind = Kind(voc.Kind)
-		f.Labelled = f.Kind.HasPods()
+		// The built-in data store names are operator types (mongodb-cluster,
+		// redis-failover): their pods are the operator's, labelled its way.
+		f.Labelled = f.Kind.HasPods() && f.Kind != DataStore
 		f.note("kind", SourceBuiltin, fmt.Sprintf("%s lists %q (oamfix's list of common platform and addon types)", voc.Field, voc.Pattern))
 		return
 	}

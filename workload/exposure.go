@@ -94,7 +94,7 @@ func (f *Facts) exposePorts(t *oam.Trait) {
 			}
 		}
 		if !found {
-			f.Ports = append(f.Ports, Port{Container: n, Service: n, Exposed: true})
+			f.Ports = append(f.Ports, Port{Container: n, Service: n, Exposed: true, Inferred: true})
 		}
 	}
 	if len(ports) > 0 {

@@ -195,6 +195,19 @@ func (f *Facts) ContainerPorts() []int {
 	return out
 }
 
+// DeclaredPorts lists the container ports the component itself declares
+// (not those only a trait's Service targets), exposed ones first: the
+// ports a probe may check.
+func (f *Facts) DeclaredPorts() []int {
+	var out []int
+	for _, p := range f.Ports {
+		if !p.Inferred {
+			out = append(out, p.Container)
+		}
+	}
+	return out
+}
+
 // String formats a port as "8080" or "8080 (Service port 80)".
 func (p Port) String() string {
 	if p.Exposed && p.Service != 0 && p.Service != p.Container {

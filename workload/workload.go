@@ -72,6 +72,10 @@ type Port struct {
 	Service int `json:"service,omitempty"`
 	// Exposed: a Service of the component exposes the port.
 	Exposed bool `json:"exposed,omitempty"`
+	// Inferred: the component does not declare the port; a trait's Service
+	// targets it (expose: port: [80]). Whether the container listens
+	// there is the trait author's belief, so probes do not rely on it.
+	Inferred bool `json:"inferred,omitempty"`
 }
 
 // Exposure is one way traffic from outside the Application reaches the
