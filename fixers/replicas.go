@@ -167,6 +167,12 @@ func (r *replicaRun) run(appScaler config.Autoscaler) {
 			}, nil)
 		}
 		r.raiseAutoscaler(as, voc)
+	case hasSC && len(r.f.Autoscalers()) > 0:
+		other := r.f.Autoscalers()[0]
+		p.Report(Where{Component: c, Trait: sc}, Finding{
+			Message:     fmt.Sprintf("component %q is scaled by %s, which oamfix does not know the fields of; its %s only sets a starting count, so oamfix raises neither", c.Name, other.Via, sc.Type),
+			Remediation: "raise the autoscaler's minimum to the production floor by hand, or exempt the component with # oamfix:ignore replicas -- reason",
+		}, nil)
 	case hasSC:
 		r.raiseFixed(sc, scVoc)
 		p.Report(Where{Component: c, Trait: sc}, Finding{
