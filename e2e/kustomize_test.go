@@ -292,7 +292,7 @@ func TestKustomizeCheckMode(t *testing.T) {
 		t.Fatalf("kustomize build succeeded in check mode on an app with high findings:\n%s", out)
 	}
 	for _, want := range []string{
-		"oamfix: [error] core.oam.dev/v1beta1/Application/parking/parking-platform spec.components[0].traits[0].properties.min: ",
+		"oamfix: [error] core.oam.dev/v1beta1/Application/parking/parking-platform spec.policies[2].properties.components[0].traits[0].properties.min: hpa min of \"booking-service\" is 3 in override policy override-prod",
 		"has no circuit breaker",
 	} {
 		if !strings.Contains(stderr, want) {
