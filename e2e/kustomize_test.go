@@ -1,10 +1,14 @@
 // Package e2e runs the oamfix binary under real orchestrators: kustomize
-// build with oamfix as an exec KRM function (a transformer).
+// build with oamfix as an exec KRM function (a transformer), and kpt fn
+// eval and fn render (kpt_test.go); the README's kustomize, kpt and
+// container snippets run as printed (readme_test.go).
 //
 // kustomize is found through $OAMFIX_KUSTOMIZE (the Makefile points it at
-// .tools/bin/kustomize, which `make tools` installs), else on $PATH; the
-// tests skip when there is none, saying so, and fail under CI. OAMFIX_UPDATE_GOLDEN=1 rewrites the golden
-// file testdata/krm/kustomize-build.golden.yaml.
+// .tools/bin/kustomize, which `make tools` installs), else on $PATH; kpt
+// through $OAMFIX_KPT, .tools/bin/kpt or $PATH (see kptBinary). The tests
+// skip when a tool is missing, saying so, and fail under CI.
+// OAMFIX_UPDATE_GOLDEN=1 rewrites the golden file
+// testdata/krm/kustomize-build.golden.yaml.
 package e2e
 
 import (
