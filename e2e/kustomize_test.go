@@ -320,3 +320,25 @@ func TestKustomizeCheckMode(t *testing.T) {
 		t.Errorf("check mode changed the build:\n--- without oamfix\n%s\n--- check mode\n%s", plain, out)
 	}
 }
+
+// TestKustomizeFailedFix: a transformer in fix mode at the default failOn,
+// high, fails on the example's findings that no fix clears; kustomize
+// shows only stderr, which names them and says that no fix was applied.
+func TestKustomizeFailedFix(t *testing.T) {
+	kustomize(t)
+	out, stderr, err := build(t, kustomization(t, functionFile(goodSpec)))
+	if err == nil {
+		t.Fatalf("kustomize build passed with critical and high findings open:\n%s", out)
+	}
+	for _, want := range []string{
+		`oamfix: [error] core.oam.dev/v1beta1/Application/parking/parking-platform spec.components[3]: stateful component "parking-db" (mongodb-cluster) has no backup configuration`,
+		"oamfix: the run failed, so none of its 19 fix(es) was applied\n",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stderr, "fixed:") {
+		t.Errorf("stderr reports a fix:\n%s", stderr)
+	}
+}

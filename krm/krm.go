@@ -389,25 +389,31 @@ func insertItems(items []*yaml.RNode, added map[int][]*yaml.Node) ([]*yaml.RNode
 // verbatim. For a Failure whose results the orchestrator shows (kpt), it is
 // one line that counts the error results, so that they are not printed
 // twice; otherwise (kustomize, which shows only stderr) it is one line per
-// error result. Any other error is one line.
+// error result, and one that counts the fixes not applied. Any other error
+// is one line.
 func ErrorText(err error) string {
 	var failure *Failure
 	if !errors.As(err, &failure) {
 		return fmt.Sprintf("oamfix: %v\n", err)
 	}
 	var b strings.Builder
-	n := 0
+	errs, notApplied := 0, 0
 	for _, r := range failure.Results {
-		if r.Severity == framework.Error {
-			n++
+		switch {
+		case r.Severity == framework.Error:
+			errs++
 			fmt.Fprintf(&b, "oamfix: %s\n", r)
+		case r.Tags["status"] == NotApplied:
+			notApplied++
 		}
 	}
 	switch {
-	case n == 0:
+	case errs == 0:
 		return fmt.Sprintf("oamfix: %v\n", err)
 	case failure.Shown:
-		return fmt.Sprintf("oamfix: failed on %d error result(s), listed in the results; nothing was changed\n", n)
+		return fmt.Sprintf("oamfix: failed on %d error result(s), listed in the results; nothing was changed\n", errs)
+	case notApplied > 0:
+		fmt.Fprintf(&b, "oamfix: the run failed, so none of its %d fix(es) was applied\n", notApplied)
 	}
 	return b.String()
 }

@@ -39,8 +39,9 @@ finding fails). A failed run changes nothing: its results say which fixes
 were not applied. A mutator that should keep its fixes whatever else stays
 open (backups, observability) sets failOn: none.
 
-Error results also go to stderr, which is all kustomize shows of a failed
-function; kpt prints the results itself, so there stderr only counts them.
+Error results also go to stderr, with a line that counts the fixes not
+applied: that is all kustomize shows of a failed function. kpt prints the
+results itself, so there stderr only counts them.
 
 oamfix runs this command by itself when started with no arguments and a
 ResourceList on stdin, as kustomize's exec functions start it.
