@@ -714,3 +714,36 @@ items:
 		}
 	}
 }
+
+// TestDuplicateKeyFailsTheRun: a duplicate key fails the run whatever
+// failOn says, so the fixes the rules made are not applied either.
+func TestDuplicateKeyFailsTheRun(t *testing.T) {
+	in := fixture(t, "resourcelist.yaml")
+	dup := strings.Replace(in, "      owner: team-shop # who to ask\n", "      owner: team-shop # who to ask\n      owner: team-web\n", 1)
+	if dup == in {
+		t.Fatal("fixture changed: cannot add the duplicate key")
+	}
+	out, err := run(t, dup, fixAll)
+	if !failed(err) {
+		t.Fatalf("err = %v, want error results\n%s", err, out.text)
+	}
+	if got, want := out.itemText(t, "Application"), parse(t, dup).itemText(t, "Application"); got != want {
+		t.Errorf("a failed run changed the Application:\n%s", got)
+	}
+	n := byStatusTag(out.results)
+	if n["fixed"] != 0 || n[NotApplied] == 0 {
+		t.Errorf("results by status %v, want no fix and some not applied", n)
+	}
+	if r := out.results[0]; r.Severity != framework.Error || r.Field == nil || r.Field.Path != "metadata.annotations.owner" {
+		t.Errorf("first result = %s, want the duplicate key error", r)
+	}
+}
+
+// byStatusTag counts results by their status tag.
+func byStatusTag(results framework.Results) map[string]int {
+	n := map[string]int{}
+	for _, r := range results {
+		n[r.Tags["status"]]++
+	}
+	return n
+}
