@@ -1,5 +1,6 @@
 # oamfix as a KRM function image, for `kpt fn eval --image` and kustomize
-# `container:` functions. Build: docker build -t oamfix:dev .
+# `container:` functions. Build: docker build -t localhost/oamfix:dev .
+# (with a registry part: kpt prefixes a bare name with its catalog's registry)
 # (Not built in CI: there is no container engine there.)
 
 FROM golang:1.26 AS build

@@ -1,10 +1,14 @@
 // Package e2e runs the oamfix binary under real orchestrators: kustomize
-// build with oamfix as an exec KRM function (a transformer).
+// build with oamfix as an exec KRM function (a transformer), and kpt fn
+// eval and fn render (kpt_test.go); the README's kustomize, kpt and
+// container snippets run as printed (readme_test.go).
 //
 // kustomize is found through $OAMFIX_KUSTOMIZE (the Makefile points it at
-// .tools/bin/kustomize, which `make tools` installs), else on $PATH; the
-// tests skip when there is none, saying so, and fail under CI. OAMFIX_UPDATE_GOLDEN=1 rewrites the golden
-// file testdata/krm/kustomize-build.golden.yaml.
+// .tools/bin/kustomize, which `make tools` installs), else on $PATH; kpt
+// through $OAMFIX_KPT, .tools/bin/kpt or $PATH (see kptBinary). The tests
+// skip when a tool is missing, saying so, and fail under CI.
+// OAMFIX_UPDATE_GOLDEN=1 rewrites the golden file
+// testdata/krm/kustomize-build.golden.yaml.
 package e2e
 
 import (
@@ -209,7 +213,9 @@ func documents(t *testing.T, text string) map[string]string {
 
 func TestKustomizeBuildGolden(t *testing.T) {
 	kustomize(t)
-	out, stderr, err := build(t, kustomization(t, functionFile(goodSpec)))
+	// failOn none: the example keeps findings no fix clears (backup,
+	// observability), which would fail the run and drop every fix.
+	out, stderr, err := build(t, kustomization(t, functionFile("  failOn: none\n"+goodSpec)))
 	if err != nil {
 		t.Fatalf("kustomize build: %v\nstderr:\n%s", err, stderr)
 	}
@@ -292,7 +298,7 @@ func TestKustomizeCheckMode(t *testing.T) {
 		t.Fatalf("kustomize build succeeded in check mode on an app with high findings:\n%s", out)
 	}
 	for _, want := range []string{
-		"oamfix: [error] core.oam.dev/v1beta1/Application/parking/parking-platform spec.components[0].traits[0].properties.min: ",
+		"oamfix: [error] core.oam.dev/v1beta1/Application/parking/parking-platform spec.policies[2].properties.components[0].traits[0].properties.min: hpa min of \"booking-service\" is 3 in override policy override-prod",
 		"has no circuit breaker",
 	} {
 		if !strings.Contains(stderr, want) {
@@ -312,5 +318,27 @@ func TestKustomizeCheckMode(t *testing.T) {
 	}
 	if out != plain {
 		t.Errorf("check mode changed the build:\n--- without oamfix\n%s\n--- check mode\n%s", plain, out)
+	}
+}
+
+// TestKustomizeFailedFix: a transformer in fix mode at the default failOn,
+// high, fails on the example's findings that no fix clears; kustomize
+// shows only stderr, which names them and says that no fix was applied.
+func TestKustomizeFailedFix(t *testing.T) {
+	kustomize(t)
+	out, stderr, err := build(t, kustomization(t, functionFile(goodSpec)))
+	if err == nil {
+		t.Fatalf("kustomize build passed with critical and high findings open:\n%s", out)
+	}
+	for _, want := range []string{
+		`oamfix: [error] core.oam.dev/v1beta1/Application/parking/parking-platform spec.components[3]: stateful component "parking-db" (mongodb-cluster) has no backup configuration`,
+		"oamfix: the run failed, so none of its 19 fix(es) was applied\n",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stderr, "fixed:") {
+		t.Errorf("stderr reports a fix:\n%s", stderr)
 	}
 }

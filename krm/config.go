@@ -3,6 +3,7 @@ package krm
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/oamfix/oamfix/config"
@@ -155,7 +156,7 @@ func fromOAMFixConfig(fc *yaml.RNode) (*Settings, error) {
 		if errors.As(err, &ce) {
 			// Lines of the re-serialized object mean nothing to the user.
 			ce.Line = 0
-			return nil, &ConfigError{Field: ce.Field, Err: ce}
+			return nil, &ConfigError{Field: offendingField(ce), Err: ce}
 		}
 		return nil, &ConfigError{Err: err}
 	}
@@ -200,12 +201,22 @@ func isOrchestratorAnnotation(key string) bool {
 	return false
 }
 
-// ParseFailOn reads a failOn value: critical, high, medium or low.
-func ParseFailOn(s string) (fixers.Severity, error) {
-	sev := fixers.Severity(strings.ToLower(strings.TrimSpace(s)))
-	switch sev {
-	case fixers.Critical, fixers.High, fixers.Medium, fixers.Low:
-		return sev, nil
+// offendingField is the path of the field a config error is about. For an
+// unknown field, config.Error names the object that holds it
+// (spec.cors: unknown field "allowedOrigin"); the result points at the
+// field itself (spec.cors.allowedOrigin).
+func offendingField(ce *config.Error) string {
+	rest, ok := strings.CutPrefix(ce.Msg, "unknown field ")
+	if !ok {
+		return ce.Field
 	}
-	return "", fmt.Errorf("expected critical, high, medium or low, got %q", s)
+	quoted, err := strconv.QuotedPrefix(rest)
+	if err != nil {
+		return ce.Field
+	}
+	key, _ := strconv.Unquote(quoted)
+	if ce.Field == "" {
+		return key
+	}
+	return ce.Field + "." + key
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -123,9 +124,14 @@ func failed(err error) bool {
 	return errors.As(err, &results) && results.ExitCode() == 1
 }
 
+// fixAll runs every rule and keeps what it fixes whatever stays open:
+// the fixture's Application has no monitoring (a high finding no fix
+// clears), which fails a run at the default failOn.
+var fixAll = Options{FailOn: FailNone}
+
 func TestFixResults(t *testing.T) {
 	in := fixture(t, "resourcelist.yaml")
-	out, err := run(t, in, Options{})
+	out, err := run(t, in, fixAll)
 	if err != nil {
 		t.Fatalf("fix run failed: %v\n%s", err, out.text)
 	}
@@ -187,7 +193,7 @@ func TestFixResults(t *testing.T) {
 func TestPassThrough(t *testing.T) {
 	in := fixture(t, "resourcelist.yaml")
 	before := parse(t, in)
-	after, err := run(t, in, Options{})
+	after, err := run(t, in, fixAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,11 +226,11 @@ func TestPassThrough(t *testing.T) {
 }
 
 func TestIdempotent(t *testing.T) {
-	first, err := run(t, fixture(t, "resourcelist.yaml"), Options{})
+	first, err := run(t, fixture(t, "resourcelist.yaml"), fixAll)
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := run(t, first.text, Options{})
+	second, err := run(t, first.text, fixAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,26 +254,36 @@ func TestIdempotent(t *testing.T) {
 	}
 }
 
-func TestCheckMode(t *testing.T) {
+// TestFailOn: every open finding at or above failOn fails the run, in fix
+// and check mode alike, and a failed run changes nothing. After its fixes,
+// the fixture's Application still has an open high finding (no monitoring)
+// and a medium one (no rollout strategy); before them, high ones of every
+// fixing rule.
+func TestFailOn(t *testing.T) {
 	in := fixture(t, "resourcelist.yaml")
 	configMap := func(data string) string {
-		return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: function-input}\ndata: {" + data + "}\n"
+		return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: function-input}\ndata: {cors.allowedOrigins: 'https://shop.example.com', " + data + "}\n"
 	}
 	tests := []struct {
-		name      string
-		fc        string
-		opts      Options
-		fail      bool
-		unchanged bool
+		name    string
+		fc      string
+		opts    Options
+		fail    bool
+		changed bool
+		errors  []string // the rules of the error results
 	}{
-		{name: "ConfigMap mode=check", fc: configMap("mode: check"), fail: true, unchanged: true},
-		{name: "--check flag", fc: configMap("cors.allowedOrigins: 'https://shop.example.com'"), opts: Options{CheckOnly: true}, fail: true, unchanged: true},
-		{name: "mode=check failOn=critical", fc: configMap("mode: check, failOn: critical"), unchanged: true},
-		{name: "flag --fail-on critical overrides failOn", fc: configMap("mode: check, failOn: low"), opts: Options{FailOn: fixers.Critical}, unchanged: true},
-		{name: "OAMFixConfig spec.mode check", fc: "apiVersion: oamfix.dev/v1alpha1\nkind: OAMFixConfig\nspec: {mode: check}\n", fail: true, unchanged: true},
-		{name: "one rule in check mode", fc: configMap("rules.replicas.mode: check"), fail: true},
-		{name: "fix mode with failOn low never fails", fc: configMap("failOn: low")},
-		{name: "check only the rules selected", fc: configMap("mode: check"), opts: Options{Rules: "cors"}, fail: true, unchanged: true},
+		{name: "fix, default failOn high", fc: configMap(""), fail: true, errors: []string{"observability"}},
+		{name: "fix, failOn critical", fc: configMap("failOn: critical"), changed: true},
+		{name: "fix, failOn medium", fc: configMap("failOn: medium"), fail: true, errors: []string{"observability", "rollout"}},
+		{name: "fix, failOn none", fc: configMap("failOn: none"), changed: true},
+		{name: "fix, flag --fail-on none overrides failOn", fc: configMap("failOn: low"), opts: Options{FailOn: FailNone}, changed: true},
+		{name: "ConfigMap mode=check", fc: configMap("mode: check"), fail: true, errors: []string{"replicas", "probes", "cors", "circuit-breaker", "network-policy", "observability"}},
+		{name: "--check flag", fc: configMap(""), opts: Options{CheckOnly: true}, fail: true, errors: []string{"replicas", "probes", "cors", "circuit-breaker", "network-policy", "observability"}},
+		{name: "check, failOn critical", fc: configMap("mode: check, failOn: critical")},
+		{name: "check, flag --fail-on critical overrides failOn", fc: configMap("mode: check, failOn: low"), opts: Options{FailOn: fixers.Critical}},
+		{name: "OAMFixConfig spec.mode check, spec.failOn none", fc: "apiVersion: oamfix.dev/v1alpha1\nkind: OAMFixConfig\nspec: {mode: check, failOn: none}\n"},
+		{name: "one rule in check mode", fc: configMap("rules.replicas.mode: check, failOn: high, rules.observability.mode: off"), fail: true, errors: []string{"replicas"}},
+		{name: "check only the rules selected", fc: configMap("mode: check"), opts: Options{Rules: "cors"}, fail: true, errors: []string{"cors"}},
 	}
 	before := parse(t, in)
 	for _, tc := range tests {
@@ -279,34 +295,123 @@ func TestCheckMode(t *testing.T) {
 			if err != nil && !tc.fail {
 				t.Fatalf("unexpected error: %v", err)
 			}
-			changed := out.itemText(t, "Application") != before.itemText(t, "Application")
-			if changed == tc.unchanged {
-				t.Errorf("Application changed = %v, want %v", changed, !tc.unchanged)
+			if changed := out.itemText(t, "Application") != before.itemText(t, "Application"); changed != tc.changed {
+				t.Errorf("Application changed = %v, want %v", changed, tc.changed)
 			}
+			failing := map[string]bool{}
 			for _, r := range out.results {
-				if tc.unchanged && r.Tags["status"] != string(fixers.Open) && r.Tags["status"] != string(fixers.Suppressed) {
-					t.Errorf("check mode reported a %s finding: %s", r.Tags["status"], r)
-				}
-				if r.Severity == framework.Error && r.Tags["status"] != string(fixers.Open) {
-					t.Errorf("error result for a %s finding: %s", r.Tags["status"], r)
-				}
-			}
-			if tc.opts.Rules == "cors" {
-				for _, r := range out.results {
-					if r.Tags["rule"] != "cors" {
-						t.Errorf("result of an unselected rule: %s", r)
+				status := r.Tags["status"]
+				if r.Severity == framework.Error {
+					failing[r.Tags["rule"]] = true
+					if status != string(fixers.Open) {
+						t.Errorf("error result for a %s finding: %s", status, r)
 					}
 				}
-			}
-			if tc.name == "one rule in check mode" {
-				for _, r := range out.results {
-					if (r.Severity == framework.Error) != (r.Tags["rule"] == "replicas" && r.Tags["severity"] == "high") {
-						t.Errorf("only the replicas findings should fail: %s", r)
-					}
+				if tc.fail && (status == string(fixers.Fixed) || strings.HasPrefix(r.Message, "fixed")) {
+					t.Errorf("a failed run reports a fix: %s", r)
 				}
+				if status == NotApplied && (!tc.fail || !strings.HasSuffix(r.Message, "(not applied: the run failed, so nothing was changed)")) {
+					t.Errorf("not-applied result in a run that failed = %v: %s", tc.fail, r)
+				}
+				if tc.opts.Rules == "cors" && r.Tags["rule"] != "cors" {
+					t.Errorf("result of an unselected rule: %s", r)
+				}
+			}
+			var got []string
+			for _, rule := range fixers.All() {
+				if failing[rule.ID] {
+					got = append(got, rule.ID)
+				}
+			}
+			want := append([]string(nil), tc.errors...)
+			sort.Slice(want, func(i, j int) bool { return ruleIndex(want[i]) < ruleIndex(want[j]) })
+			if strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("error results of rules %v, want %v\n%s", got, want, out.text)
 			}
 		})
 	}
+}
+
+// ruleIndex is a rule's position in fixers.All.
+func ruleIndex(id string) int {
+	for i, r := range fixers.All() {
+		if r.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestFailedRunChangesNothing: when the run fails, every item comes back
+// as it came in, nothing is added, and each fix the rules made is reported
+// as not applied, in the words check mode uses for it.
+func TestFailedRunChangesNothing(t *testing.T) {
+	for _, name := range []string{"resourcelist.yaml", "per-env.yaml"} {
+		t.Run(name, func(t *testing.T) {
+			in := fixture(t, name)
+			before := parse(t, in)
+			// No monitoring in either fixture: a high finding fails the run.
+			out, err := run(t, in, Options{})
+			if !failed(err) {
+				t.Fatalf("err = %v, want error results\n%s", err, out.text)
+			}
+			if len(out.items) != len(before.items) {
+				t.Fatalf("%d items in, %d out", len(before.items), len(out.items))
+			}
+			for i, it := range before.items {
+				if got, want := out.items[i].MustString(), it.MustString(); got != want {
+					t.Errorf("a failed run changed the %s item:\n--- before\n%s\n--- after\n%s", it.GetKind(), want, got)
+				}
+			}
+			check, err := run(t, in, Options{CheckOnly: true, FailOn: FailNone})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkMsg := map[string]string{}
+			for _, r := range check.results {
+				checkMsg[resultKey(r)] = r.Message
+			}
+			n := 0
+			for _, r := range out.results {
+				if r.Tags["status"] != NotApplied {
+					continue
+				}
+				n++
+				if r.Severity == framework.Error {
+					t.Errorf("a fix not applied is an error result: %s", r)
+				}
+				want := checkMsg[resultKey(r)]
+				want, _ = strings.CutSuffix(want, "; to resolve: "+remediation(check.results, r))
+				if want == "" || r.Message != want+" (not applied: the run failed, so nothing was changed)" {
+					t.Errorf("not applied: %q\nwant check mode's words: %q", r.Message, want)
+				}
+			}
+			if n == 0 {
+				t.Errorf("no result says a fix was not applied:\n%s", out.text)
+			}
+		})
+	}
+}
+
+// resultKey identifies a result by rule and field path.
+func resultKey(r *framework.Result) string {
+	if r.Field == nil {
+		return r.Tags["rule"]
+	}
+	return r.Tags["rule"] + " " + r.Field.Path
+}
+
+// remediation returns the "to resolve" part of the check-mode result
+// about the same rule and field as r.
+func remediation(results framework.Results, r *framework.Result) string {
+	for _, c := range results {
+		if resultKey(c) == resultKey(r) {
+			if _, rem, ok := strings.Cut(c.Message, "; to resolve: "); ok {
+				return rem
+			}
+		}
+	}
+	return ""
 }
 
 func TestResultSeverity(t *testing.T) {
@@ -314,28 +419,26 @@ func TestResultSeverity(t *testing.T) {
 	tests := []struct {
 		status fixers.Status
 		sev    fixers.Severity
-		check  bool
 		failOn fixers.Severity
 		want   framework.Severity
 	}{
-		{fixers.Fixed, fixers.Critical, false, fixers.High, framework.Info},
-		{fixers.Suppressed, fixers.Critical, true, fixers.Low, framework.Info},
-		{fixers.Open, fixers.Critical, true, fixers.High, framework.Error},
-		{fixers.Open, fixers.High, true, fixers.High, framework.Error},
-		{fixers.Open, fixers.Medium, true, fixers.High, framework.Warning},
-		{fixers.Open, fixers.Medium, true, fixers.Medium, framework.Error},
-		{fixers.Open, fixers.Low, true, fixers.High, framework.Info},
-		{fixers.Open, fixers.Low, true, fixers.Low, framework.Error},
-		{fixers.Open, fixers.Info, true, fixers.Low, framework.Info},
-		{fixers.Open, fixers.Critical, false, fixers.Low, framework.Warning},
-		{fixers.Open, fixers.Medium, false, fixers.Low, framework.Warning},
-		{fixers.Open, fixers.Low, false, fixers.Low, framework.Info},
+		{fixers.Fixed, fixers.Critical, fixers.High, framework.Info},
+		{fixers.Suppressed, fixers.Critical, fixers.Low, framework.Info},
+		{fixers.Open, fixers.Critical, fixers.High, framework.Error},
+		{fixers.Open, fixers.High, fixers.High, framework.Error},
+		{fixers.Open, fixers.Medium, fixers.High, framework.Warning},
+		{fixers.Open, fixers.Medium, fixers.Medium, framework.Error},
+		{fixers.Open, fixers.Low, fixers.High, framework.Info},
+		{fixers.Open, fixers.Low, fixers.Low, framework.Error},
+		{fixers.Open, fixers.Info, fixers.Low, framework.Info},
+		{fixers.Open, fixers.Critical, FailNone, framework.Warning},
+		{fixers.Open, fixers.Low, FailNone, framework.Info},
 	}
 	for _, tc := range tests {
 		f := fixers.Finding{Rule: "probes", Severity: tc.sev, Status: tc.status, Message: "m", Remediation: "do this", SuppressedBy: "why", Path: "spec.components[api]", FieldPath: "spec.components[0]"}
-		r := Result(f, item, tc.check, tc.failOn)
+		r := Result(f, item, tc.failOn)
 		if r.Severity != tc.want {
-			t.Errorf("%s %s finding, check %v, failOn %s: severity %s, want %s", tc.status, tc.sev, tc.check, tc.failOn, r.Severity, tc.want)
+			t.Errorf("%s %s finding, failOn %s: severity %s, want %s", tc.status, tc.sev, tc.failOn, r.Severity, tc.want)
 		}
 		wantMsg := map[fixers.Status]string{fixers.Fixed: "fixed: m", fixers.Open: "m; to resolve: do this", fixers.Suppressed: "m (suppressed: why)"}[tc.status]
 		if r.Message != wantMsg {
@@ -349,6 +452,15 @@ func TestResultSeverity(t *testing.T) {
 		}
 		if r.Tags["status"] != string(tc.status) || r.Tags["rule"] != "probes" {
 			t.Errorf("tags = %v", r.Tags)
+		}
+	}
+
+	// A fix a failed run made but did not keep: never an error.
+	for sev, want := range map[fixers.Severity]framework.Severity{fixers.Critical: framework.Warning, fixers.Medium: framework.Warning, fixers.Low: framework.Info} {
+		f := fixers.Finding{Rule: "probes", Severity: sev, Status: fixers.Open, Message: "m; fix: add x", Action: "add x", Remediation: "do this"}
+		r := notAppliedResult(f, item)
+		if r.Severity != want || r.Tags["status"] != NotApplied || r.Message != "m; fix: add x (not applied: the run failed, so nothing was changed)" {
+			t.Errorf("%s fix not applied: severity %s (want %s), status %s, message %q", sev, r.Severity, want, r.Tags["status"], r.Message)
 		}
 	}
 }
@@ -370,7 +482,7 @@ spec:
   cors:
     allowedOrigins: [https://a.example.com, https://b.example.com]
 `
-	out, err := run(t, withFunctionConfig(t, in, fc), Options{})
+	out, err := run(t, withFunctionConfig(t, in, fc), fixAll)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.text)
 	}
@@ -386,7 +498,7 @@ spec:
 
 	// No functionConfig: the defaults, which have no allowed origins, so
 	// the wildcard stays (a warning) and the rest is fixed.
-	out, err = run(t, withFunctionConfig(t, in, ""), Options{})
+	out, err = run(t, withFunctionConfig(t, in, ""), fixAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -407,15 +519,16 @@ func TestBadFunctionConfig(t *testing.T) {
 		name, fc, field, msg string
 	}{
 		{"OAMFixConfig bad value", oamfixConfig("  target: {concurrentUsers: lots}\n"), "spec.target.concurrentUsers", `functionConfig: spec.target.concurrentUsers: expected an integer, got "lots"`},
-		{"OAMFixConfig unknown field", oamfixConfig("  cors: {allowedOrigin: [https://a.example.com]}\n"), "spec.cors", `unknown field "allowedOrigin"`},
+		{"OAMFixConfig unknown field", oamfixConfig("  cors: {allowedOrigin: [https://a.example.com]}\n"), "spec.cors.allowedOrigin", `unknown field "allowedOrigin"`},
+		{"OAMFixConfig unknown top-level field", oamfixConfig("  cors: {}\nstatus: {}\n"), "status", `unknown field "status"`},
 		{"OAMFixConfig bad mode", oamfixConfig("  mode: maybe\n"), "spec.mode", `spec.mode: expected fix or check, got "maybe"`},
-		{"OAMFixConfig bad failOn", oamfixConfig("  failOn: urgent\n"), "spec.failOn", `spec.failOn: expected critical, high, medium or low, got "urgent"`},
+		{"OAMFixConfig bad failOn", oamfixConfig("  failOn: urgent\n"), "spec.failOn", `spec.failOn: expected critical, high, medium, low or none, got "urgent"`},
 		{"another kind", "apiVersion: example.com/v1\nkind: Frobnicator\nmetadata: {name: x}\n", "kind", `kind: expected OAMFixConfig (oamfix.dev/v1alpha1) or ConfigMap, got "Frobnicator"`},
 		{"OAMFixConfig wrong apiVersion", "apiVersion: oamfix.dev/v1\nkind: OAMFixConfig\nmetadata: {name: x}\n", "apiVersion", `apiVersion: expected "oamfix.dev/v1alpha1", got "oamfix.dev/v1"`},
 		{"ConfigMap bad value", configMap("  target.concurrentUsers: lots\n"), "data.target.concurrentUsers", `target.concurrentUsers: expected an integer, got "lots"`},
 		{"ConfigMap unknown key", configMap("  cors.allowedOrigin: https://a.example.com\n"), "data.cors.allowedOrigin", `unknown field "allowedOrigin"`},
 		{"ConfigMap bad mode", configMap("  mode: maybe\n"), "data.mode", `mode: expected fix, check or off, got "maybe"`},
-		{"ConfigMap bad failOn", configMap("  failOn: urgent\n"), "data.failOn", `failOn: expected critical, high, medium or low, got "urgent"`},
+		{"ConfigMap bad failOn", configMap("  failOn: urgent\n"), "data.failOn", `failOn: expected critical, high, medium, low or none, got "urgent"`},
 	}
 	before := parse(t, in)
 	for _, tc := range tests {
@@ -431,7 +544,17 @@ func TestBadFunctionConfig(t *testing.T) {
 			if r.Severity != framework.Error || r.Field == nil || r.Field.Path != tc.field || !strings.Contains(r.Message, tc.msg) {
 				t.Errorf("result = %s (field %+v), want an error on %s saying %q", r, r.Field, tc.field, tc.msg)
 			}
-			if text := ErrorText(err); !strings.Contains(text, tc.msg) || !strings.HasSuffix(text, "\n") {
+			// The fixture is what kpt sends, and kpt prints the results:
+			// stderr only counts them. kustomize prints only stderr.
+			var failure *Failure
+			if !errors.As(err, &failure) || !failure.Shown {
+				t.Fatalf("err = %#v, want a *Failure whose results kpt shows", err)
+			}
+			if text := ErrorText(err); text != "oamfix: failed on 1 error result(s), listed in the results; nothing was changed\n" {
+				t.Errorf("stderr text under kpt: %q", text)
+			}
+			failure.Shown = false
+			if text := ErrorText(failure); !strings.Contains(text, tc.msg) || !strings.HasSuffix(text, "\n") {
 				t.Errorf("stderr text %q does not name the problem or lacks the final newline", text)
 			}
 			for i := range before.items {
@@ -446,11 +569,14 @@ func TestBadFunctionConfig(t *testing.T) {
 func TestNewDocumentItem(t *testing.T) {
 	for _, tc := range []struct {
 		name, fixture, path, index string
+		where                      string // where the staging result says the new document goes
 	}{
-		// kpt: shop-dev and shop-prod in shop.yaml, a ConfigMap in other.yaml.
-		{"kpt", "per-env.yaml", "shop.yaml", "2"},
-		// kustomize: no path; indexes count the whole build.
-		{"kustomize", "per-env-kustomize.yaml", "", "3"},
+		// kpt: shop-dev and shop-prod in shop.yaml, a ConfigMap in other.yaml;
+		// kpt writes the new item, index 2, at the end of shop.yaml.
+		{"kpt", "per-env.yaml", "shop.yaml", "2", ", at the end of shop.yaml"},
+		// kustomize: no path; indexes count the whole build, whose output
+		// has the new item right after shop-dev.
+		{"kustomize", "per-env-kustomize.yaml", "", "3", ", after shop-dev"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, err := run(t, fixture(t, tc.fixture), Options{Rules: "staging"})
@@ -488,6 +614,18 @@ func TestNewDocumentItem(t *testing.T) {
 			r := out.byRule(t, "staging")[0]
 			if r.Tags["status"] != "fixed" || r.ResourceRef.Name != "shop-prod" {
 				t.Errorf("staging result = %s", r)
+			}
+			if want := "adding Application shop-staging, a copy of shop-prod at staging scale" + tc.where; !strings.HasSuffix(r.Message, want) {
+				t.Errorf("staging result message %q, want it to end %q", r.Message, want)
+			}
+
+			// Check mode says the same of the fix it would make.
+			check, err := run(t, fixture(t, tc.fixture), Options{Rules: "staging", CheckOnly: true, FailOn: FailNone})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := "fix: add Application shop-staging, a copy of shop-prod at staging scale" + tc.where + ";"; !strings.Contains(check.byRule(t, "staging")[0].Message, want) {
+				t.Errorf("check-mode staging message %q, want it to say %q", check.byRule(t, "staging")[0].Message, want)
 			}
 		})
 	}
@@ -575,4 +713,37 @@ items:
 			t.Errorf("%s: no containment result:\n%s", path, out.String())
 		}
 	}
+}
+
+// TestDuplicateKeyFailsTheRun: a duplicate key fails the run whatever
+// failOn says, so the fixes the rules made are not applied either.
+func TestDuplicateKeyFailsTheRun(t *testing.T) {
+	in := fixture(t, "resourcelist.yaml")
+	dup := strings.Replace(in, "      owner: team-shop # who to ask\n", "      owner: team-shop # who to ask\n      owner: team-web\n", 1)
+	if dup == in {
+		t.Fatal("fixture changed: cannot add the duplicate key")
+	}
+	out, err := run(t, dup, fixAll)
+	if !failed(err) {
+		t.Fatalf("err = %v, want error results\n%s", err, out.text)
+	}
+	if got, want := out.itemText(t, "Application"), parse(t, dup).itemText(t, "Application"); got != want {
+		t.Errorf("a failed run changed the Application:\n%s", got)
+	}
+	n := byStatusTag(out.results)
+	if n["fixed"] != 0 || n[NotApplied] == 0 {
+		t.Errorf("results by status %v, want no fix and some not applied", n)
+	}
+	if r := out.results[0]; r.Severity != framework.Error || r.Field == nil || r.Field.Path != "metadata.annotations.owner" {
+		t.Errorf("first result = %s, want the duplicate key error", r)
+	}
+}
+
+// byStatusTag counts results by their status tag.
+func byStatusTag(results framework.Results) map[string]int {
+	n := map[string]int{}
+	for _, r := range results {
+		n[r.Tags["status"]]++
+	}
+	return n
 }

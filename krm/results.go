@@ -10,12 +10,16 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// Result renders one finding about item as a KRM result:
+// NotApplied is the status tag of a finding whose fix a failed run made
+// but did not keep: the function returned its items unchanged.
+const NotApplied = "not-applied"
+
+// Result renders one finding about item as a KRM result, for a run whose
+// threshold is failOn:
 //
-//   - severity: a fixed or suppressed finding is info; an open finding is
-//     error when check is set (its rule ran in check mode) and its severity
-//     is failOn or above, else warning (critical, high, medium) or info
-//     (low, info). Open findings of rules in fix mode never fail a run;
+//   - severity: error for an open finding that fails the run (see fails);
+//     info for a fixed or suppressed finding; otherwise warning for
+//     critical, high and medium, info for low and info;
 //   - message: a fixed finding's says "fixed: " and what was changed; an
 //     open one's adds the remediation, a suppressed one's the exemption;
 //   - resourceRef: the Application;
@@ -25,7 +29,7 @@ import (
 //   - tags: rule, status (fixed, open, suppressed), severity (the rule's),
 //     and assumptions (the values the fix took from configuration
 //     defaults), when there are any.
-func Result(f fixers.Finding, item *yaml.RNode, check bool, failOn fixers.Severity) *framework.Result {
+func Result(f fixers.Finding, item *yaml.RNode, failOn fixers.Severity) *framework.Result {
 	r := &framework.Result{
 		Severity: framework.Info,
 		ResourceRef: &yaml.ResourceIdentifier{
@@ -44,11 +48,9 @@ func Result(f fixers.Finding, item *yaml.RNode, check bool, failOn fixers.Severi
 		if f.Remediation != "" {
 			r.Message += "; to resolve: " + f.Remediation
 		}
-		switch {
-		case check && f.Severity.Rank() >= failOn.Rank():
+		r.Severity = quiet(f.Severity)
+		if fails(f.Severity, failOn) {
 			r.Severity = framework.Error
-		case f.Severity.Rank() >= fixers.Medium.Rank():
-			r.Severity = framework.Warning
 		}
 	}
 	if len(f.Assumptions) > 0 {
@@ -69,6 +71,27 @@ func Result(f fixers.Finding, item *yaml.RNode, check bool, failOn fixers.Severi
 	}
 	r.File = fileResult(item)
 	return r
+}
+
+// notAppliedResult renders an open finding, as check mode reports it
+// ("...; fix: add X"), whose fix a failed run made but did not keep: its
+// message says so, its status tag is NotApplied, and its severity is
+// warning (critical, high, medium) or info, never error: the fix would
+// have cleared it, so it is not why the run failed.
+func notAppliedResult(f fixers.Finding, item *yaml.RNode) *framework.Result {
+	r := Result(f, item, FailNone)
+	r.Message = f.Message + " (not applied: the run failed, so nothing was changed)"
+	r.Tags["status"] = NotApplied
+	return r
+}
+
+// quiet is the result severity of an open finding that does not fail the
+// run: warning for critical, high and medium, info below.
+func quiet(sev fixers.Severity) framework.Severity {
+	if sev.Rank() >= fixers.Medium.Rank() {
+		return framework.Warning
+	}
+	return framework.Info
 }
 
 // fileResult is the file an item came from, from its path and index

@@ -33,11 +33,22 @@ spec.mode: check and spec.failOn are also accepted there) or a ConfigMap whose
 data keys are the same settings without "spec." (mode=check,
 rules=probes,replicas, cors.allowedOrigins=https://a.example.com, failOn=medium).
 
+failOn (default high) is the least severity of an open finding that fails the
+run, in fix and check mode alike: critical, high, medium, low, or none (no
+finding fails). A failed run changes nothing: its results say which fixes
+were not applied. A mutator that should keep its fixes whatever else stays
+open (backups, observability) sets failOn: none.
+
+Error results also go to stderr, with a line that counts the fixes not
+applied: that is all kustomize shows of a failed function. kpt prints the
+results itself, so there stderr only counts them.
+
 oamfix runs this command by itself when started with no arguments and a
 ResourceList on stdin, as kustomize's exec functions start it.
 
-Exit codes: 0 success, 1 error results (open findings at or above failOn of
-rules in check mode), a bad functionConfig or unreadable input.`,
+Exit codes: 0 success, 1 error results (open findings at or above failOn, a
+duplicate key, an item outside the package), a bad functionConfig or
+unreadable input.`,
 		Example: `  kustomize build --enable-alpha-plugins --enable-exec .
   kpt fn eval . --exec "oamfix fn" -- mode=check rules=probes`,
 		Args:          cobra.NoArgs,
@@ -62,8 +73,8 @@ rules in check mode), a bad functionConfig or unreadable input.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.rules, "rules", "all", "comma-separated rule IDs, or all, or none")
-	f.BoolVar(&o.check, "check", false, "check only: change nothing, exit 1 on findings at or above --fail-on")
-	f.StringVar(&o.failOn, "fail-on", string(krm.DefaultFailOn), "in check mode, the least severity that fails: critical, high, medium or low (default: the functionConfig's failOn, else high)")
+	f.BoolVar(&o.check, "check", false, "check only: change nothing (findings at or above --fail-on still fail the run)")
+	f.StringVar(&o.failOn, "fail-on", string(krm.DefaultFailOn), "the least severity of an open finding that fails the run, in any mode: critical, high, medium, low or none (default: the functionConfig's failOn, else high)")
 	return cmd
 }
 

@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -28,6 +29,13 @@ func TestFnExitCodes(t *testing.T) {
 	if badConfig == rl {
 		t.Fatal("fixture changed: cannot build the bad functionConfig")
 	}
+	// The fixture is what kpt sends; without kpt's seqindent annotations it
+	// is what kustomize sends, and kustomize shows only stderr.
+	kustomizeRL := regexp.MustCompile(`(?m)^ *internal\.config\.kubernetes\.io/seqindent: .*\n`).ReplaceAllString(rl, "")
+	if kustomizeRL == rl {
+		t.Fatal("fixture changed: it has no seqindent annotation")
+	}
+	const kptSummary = "oamfix: failed on 1 error result(s), listed in the results; nothing was changed\n"
 	tests := []struct {
 		name      string
 		stdin     string
@@ -35,18 +43,26 @@ func TestFnExitCodes(t *testing.T) {
 		code      int
 		stdout    []string // substrings of stdout
 		stderr    []string // substrings of stderr
+		onlyLine  bool     // stderr is the one line stderr[0], as under kpt
 		noResults bool
 	}{
-		{name: "fix", stdin: rl, args: []string{"fn"}, code: 0, stdout: []string{"kind: ResourceList", "severity: info", "status: fixed"}},
-		{name: "check fails on high findings", stdin: rl, args: []string{"fn", "--check"}, code: 1,
+		{name: "fix, failOn none", stdin: rl, args: []string{"fn", "--fail-on", "none"}, code: 0, stdout: []string{"kind: ResourceList", "severity: info", "status: fixed"}},
+		// The fixture's Application has no monitoring: a high finding no fix clears.
+		{name: "fix fails at the default failOn high", stdin: rl, args: []string{"fn"}, code: 1,
+			stdout: []string{"kind: ResourceList", "severity: error", "rule: observability", "status: not-applied", "(not applied: the run failed, so nothing was changed)"},
+			stderr: []string{kptSummary}, onlyLine: true},
+		{name: "fix fails under kustomize", stdin: kustomizeRL, args: []string{"fn"}, code: 1,
+			stdout: []string{"status: not-applied"},
+			stderr: []string{"oamfix: [error] core.oam.dev/v1beta1/Application/shop/shop spec.components: application \"shop\" has no monitoring", "\noamfix: the run failed, so none of its 8 fix(es) was applied\n"}},
+		{name: "check fails on high findings", stdin: kustomizeRL, args: []string{"fn", "--check"}, code: 1,
 			stdout: []string{"kind: ResourceList", "severity: error", "status: open"},
 			stderr: []string{"oamfix: [error] core.oam.dev/v1beta1/Application/shop/shop spec.components[0].traits[0].properties.min: "}},
 		{name: "check passes below failOn", stdin: rl, args: []string{"fn", "--check", "--fail-on", "critical"}, code: 0, stdout: []string{"severity: warning"}},
-		{name: "check one rule", stdin: rl, args: []string{"fn", "--check", "--rules", "cors"}, code: 1, stdout: []string{"rule: cors"}, stderr: []string{"allows every origin"}},
-		{name: "bad functionConfig", stdin: badConfig, args: []string{"fn"}, code: 1,
-			stdout: []string{"kind: ResourceList", "severity: error", "path: data.target.concurrentUsers"},
-			stderr: []string{`functionConfig: target.concurrentUsers: expected an integer, got "lots"`}},
-		{name: "bad --fail-on", stdin: rl, args: []string{"fn", "--fail-on", "urgent"}, code: 1, stderr: []string{`oamfix: --fail-on: expected critical, high, medium or low, got "urgent"`}, noResults: true},
+		{name: "check one rule", stdin: kustomizeRL, args: []string{"fn", "--check", "--rules", "cors"}, code: 1, stdout: []string{"rule: cors"}, stderr: []string{"allows every origin"}},
+		{name: "bad functionConfig under kpt", stdin: badConfig, args: []string{"fn"}, code: 1,
+			stdout: []string{"kind: ResourceList", "severity: error", "path: data.target.concurrentUsers", `functionConfig: target.concurrentUsers: expected an integer, got "lots"`},
+			stderr: []string{kptSummary}, onlyLine: true},
+		{name: "bad --fail-on", stdin: rl, args: []string{"fn", "--fail-on", "urgent"}, code: 1, stderr: []string{`oamfix: --fail-on: expected critical, high, medium, low or none, got "urgent"`}, noResults: true},
 		{name: "bad --rules", stdin: rl, args: []string{"fn", "--rules", "nope"}, code: 1, stderr: []string{`unknown rule "nope"`}, noResults: true},
 		{name: "not a ResourceList", stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n", args: []string{"fn"}, code: 1, stderr: []string{"expected a ResourceList"}, noResults: true},
 	}
@@ -65,6 +81,9 @@ func TestFnExitCodes(t *testing.T) {
 				if !strings.Contains(stderr, want) {
 					t.Errorf("stderr lacks %q:\n%s", want, stderr)
 				}
+			}
+			if tc.onlyLine && stderr != tc.stderr[0] {
+				t.Errorf("stderr repeats what kpt prints of the results:\n%s", stderr)
 			}
 			if tc.code == 0 && stderr != "" {
 				t.Errorf("stderr on success: %s", stderr)
@@ -158,13 +177,14 @@ func TestDetectFunction(t *testing.T) {
 		})
 	}
 
-	// Bare oamfix with a ResourceList on stdin behaves as oamfix fn.
+	// Bare oamfix with a ResourceList on stdin behaves as oamfix fn (which
+	// fails on the fixture's open high finding, at the default failOn).
 	args, stdin, err := detectFunction(nil, stdinPipe(t, rl))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out, errb strings.Builder
-	if code := run(args, stdin, &out, &errb); code != 0 || !strings.Contains(out.String(), "kind: ResourceList") || !strings.Contains(out.String(), "status: fixed") {
+	if code := run(args, stdin, &out, &errb); code != 1 || !strings.Contains(out.String(), "kind: ResourceList") || !strings.Contains(out.String(), "status: not-applied") {
 		t.Errorf("bare oamfix on a ResourceList: exit %d, stderr %q, stdout:\n%s", code, errb.String(), out.String())
 	}
 	if !krm.IsResourceList([]byte(out.String())) {
