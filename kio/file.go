@@ -39,6 +39,9 @@ type File struct {
 	lines []string
 	// added holds new documents to write after the document with that index.
 	added map[int][]*yaml.Node
+	// disk is the file's state on disk when ReadFile read it; nil for
+	// data that did not come from a file.
+	disk *fileID
 }
 
 // AddDocument schedules a new document, rendered by kyaml in the style of

@@ -142,7 +142,7 @@ func (r *runner) applyRule(ctx context.Context, rule *fixers.Rule, cfg *config.C
 		if !res.Changed() {
 			continue
 		}
-		if err := kio.WriteAtomic(r.abs(s.rel), res.After); err != nil {
+		if err := kio.WriteAtomic(r.abs(s.rel), s.data, res.After); err != nil {
 			return nil, errors.New(r.relative(err.Error()))
 		}
 		s.data = res.After

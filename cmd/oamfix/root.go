@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -205,12 +206,16 @@ func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.W
 	// group); their findings are shown once their write is final.
 	batch := &kio.Batch{}
 	var held []fileOutcome
+	// A commit takes every file staged so far, some of which belong to
+	// later groups (workers run ahead): their errors wait here.
+	failed := map[string]error{}
 	commit := func() {
-		errs := batch.Commit()
+		maps.Copy(failed, batch.Commit())
 		for _, oc := range held {
-			if err := errs[oc.path]; oc.staged && err != nil {
+			if err := failed[oc.path]; oc.staged && err != nil {
 				reopen(oc.findings)
 				oc.err = err
+				delete(failed, oc.path)
 			}
 			show(oc)
 		}
@@ -391,7 +396,7 @@ func processOne(path string, o *rootOptions, opts engine.Options, stdin io.Reade
 	case path == kio.Stdin:
 		oc.stream = res.After
 	case res.Changed():
-		if err := batch.Stage(path, res.After); err != nil {
+		if err := batch.Stage(f, res.After); err != nil {
 			reopen(oc.findings)
 			oc.err = err
 		} else {
