@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oamfix/oamfix/internal/testenv"
 	"github.com/oamfix/oamfix/prbot"
 	"github.com/oamfix/oamfix/prbot/prbottest"
 )
@@ -59,6 +60,7 @@ func TestLinkedFolderOutOfTheWorktree(t *testing.T) {
 // "token" is never redacted across the output (which would replace every
 // "e" by ***).
 func TestTokenIsChecked(t *testing.T) {
+	testenv.READMEFigures(t, "or shorter than (\\d+) characters, before any git command", prbot.MinTokenLength)
 	repo, gh := setup(t)
 	for name, tc := range map[string]struct{ token, want string }{
 		"trailing newline": {token + "\n", "GITHUB_TOKEN ends with a line break"},

@@ -175,6 +175,7 @@ func TestCrashSafetyConcurrentWriters(t *testing.T) {
 	if testing.Short() {
 		testenv.Skip(t, "-short: not running the crash test")
 	}
+	testenv.READMEFigures(t, `different rules on ([\d,]+) files at once and kills one mid-write`, concurrentFiles)
 	bin := buildBinary(t)
 	probes := fixedVersion(t, needsFixes, "probes")
 	breaker := fixedVersion(t, needsFixes, "circuit-breaker")
