@@ -132,7 +132,7 @@ func (in *interruption) finish() int {
 	if in.sig == 0 {
 		return 0
 	}
-	fmt.Fprintf(in.stderr, "oamfix: interrupted by %s: %d fixed files written, %d fixed files not written (left as they were), the remaining files not processed; no temporary file is left\n",
+	fmt.Fprintf(in.stderr, "oamfix: interrupted by %s: %d fixed files written, %d fixed files not written (left as they were), files not reached left unread; no temporary file is left\n",
 		signalName(in.sig), in.written, in.abandoned)
 	return 128 + int(in.sig)
 }
