@@ -29,15 +29,17 @@ type File struct {
 	// BOM records a leading UTF-8 byte order mark.
 	BOM bool
 	// CRLF records that most lines end in "\r\n" (ties count as CRLF):
-	// new documents use it; lines inserted into a document take the
-	// ending of the line they replace or follow.
+	// new documents and lines added to a document use it; an edited line
+	// keeps its own ending.
 	CRLF bool
 	// FinalNewline records whether the last line ends with a line break.
 	FinalNewline bool
 	// Docs are the file's documents in order.
 	Docs []*Document
 
-	// lines are the file's lines without "\n" (a trailing "\r" is kept).
+	// lines are the file's lines without "\n" (a trailing "\r" is kept;
+	// the last line of a CRLF file without a final newline is given one,
+	// see endings).
 	lines []string
 	// added holds new documents to write after the document with that index.
 	added map[int][]*yaml.Node
