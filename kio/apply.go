@@ -13,10 +13,6 @@ func (p *projection) apply() ([]string, error) {
 	deleted := make([]bool, len(p.orig))
 	replaced := map[int]string{}
 	before := map[int][]string{} // lines inserted before orig index (len(orig) = at the end)
-	eol := ""
-	if p.doc.file.CRLF {
-		eol = "\r"
-	}
 
 	i, j := 0, 0
 	for k := 0; k < len(ops); k++ {
@@ -66,6 +62,7 @@ func (p *projection) apply() ([]string, error) {
 			if len(lines) > 0 && isDash(lines[0]) && p.blankSeparated(anchor, indentOf(lines[0])) {
 				lines = append([]string{""}, lines...)
 			}
+			eol := p.doc.file.lineEnding(p.orig, anchor, del > 0)
 			for x := range lines {
 				lines[x] += eol
 			}

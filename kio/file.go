@@ -28,17 +28,24 @@ type File struct {
 	Mode fs.FileMode
 	// BOM records a leading UTF-8 byte order mark.
 	BOM bool
-	// CRLF records that at least one line ends in "\r\n"; inserted lines use it.
+	// CRLF records that most lines end in "\r\n" (ties count as CRLF):
+	// new documents and lines added to a document use it; an edited line
+	// keeps its own ending.
 	CRLF bool
 	// FinalNewline records whether the last line ends with a line break.
 	FinalNewline bool
 	// Docs are the file's documents in order.
 	Docs []*Document
 
-	// lines are the file's lines without "\n" (a trailing "\r" is kept).
+	// lines are the file's lines without "\n" (a trailing "\r" is kept;
+	// the last line of a CRLF file without a final newline is given one,
+	// see endings).
 	lines []string
 	// added holds new documents to write after the document with that index.
 	added map[int][]*yaml.Node
+	// disk is the file's state on disk when ReadFile read it; nil for
+	// data that did not come from a file.
+	disk *fileID
 }
 
 // AddDocument schedules a new document, rendered by kyaml in the style of
@@ -125,6 +132,9 @@ func Parse(path string, data []byte) (*File, error) {
 		}
 		return nil, &ParseError{Path: path, Line: line, Msg: "invalid UTF-8; oamfix reads UTF-8 YAML only"}
 	}
+	if err := loneCR(path, text); err != nil {
+		return nil, err
+	}
 	s := string(text)
 	f.FinalNewline = strings.HasSuffix(s, "\n") || s == ""
 	s = strings.TrimSuffix(s, "\n")
@@ -134,16 +144,88 @@ func Parse(path string, data []byte) (*File, error) {
 	if len(f.lines) == 1 && f.lines[0] == "" && len(text) == 0 {
 		f.lines = nil
 	}
-	for _, l := range f.lines {
-		if strings.HasSuffix(l, "\r") {
-			f.CRLF = true
-			break
-		}
-	}
+	f.endings()
 	if err := f.split(); err != nil {
 		return nil, err
 	}
 	return f, nil
+}
+
+// loneCR refuses a carriage return that is not followed by a line feed:
+// YAML reads it as a line break, but oamfix's lines end at "\n" only, so
+// edits would land on the wrong lines. A file of CR-only line endings
+// (classic Mac OS) gets its own message.
+func loneCR(path string, text []byte) error {
+	for i, c := range text {
+		if c != '\r' || i+1 < len(text) && text[i+1] == '\n' {
+			continue
+		}
+		if !bytes.Contains(text, []byte("\n")) {
+			return &ParseError{Path: path, Msg: "the line endings are CR only (classic Mac OS); oamfix reads LF or CRLF line endings: convert the file first (tr '\\r' '\\n')", Syntax: true}
+		}
+		line := 1 + bytes.Count(text[:i], []byte("\n"))
+		return &ParseError{Path: path, Line: line, Msg: "a carriage return (CR) not followed by a line feed: YAML reads it as a line break, oamfix reads LF or CRLF line endings only: make it one of those", Syntax: true}
+	}
+	return nil
+}
+
+// endings records the file's dominant line ending. The last line of a
+// file without a final newline is given that ending too (a CRLF file's
+// last line gets its "\r"), so that lines added after it are separated
+// from it the way the file separates its lines; Project drops it again,
+// and the file still ends without a line break.
+func (f *File) endings() {
+	crlf, lf := 0, 0
+	terminated := f.lines
+	if !f.FinalNewline && len(terminated) > 0 {
+		terminated = terminated[:len(terminated)-1]
+	}
+	for _, l := range terminated {
+		if strings.HasSuffix(l, "\r") {
+			crlf++
+		} else {
+			lf++
+		}
+	}
+	f.CRLF = crlf > 0 && crlf >= lf
+	if f.CRLF && !f.FinalNewline && len(f.lines) > 0 {
+		f.lines[len(f.lines)-1] += "\r"
+	}
+}
+
+// join turns projected lines back into the file's bytes: its BOM, the
+// lines joined by "\n", and a final newline only when the original had
+// one (without it, the last line keeps no "\r" either: see endings).
+func (f *File) join(lines []string) []byte {
+	var b strings.Builder
+	if f.BOM {
+		b.Write(bom)
+	}
+	text := strings.Join(lines, "\n")
+	if f.FinalNewline && len(lines) > 0 {
+		text += "\n"
+	} else {
+		text = strings.TrimSuffix(text, "\r")
+	}
+	b.WriteString(text)
+	return []byte(b.String())
+}
+
+// lineEnding is the ending ("\r" for CRLF, "" for LF) of new lines
+// inserted before lines[at] of one of f's documents: an edited line
+// (replace: the new lines replace lines[at]) keeps the ending of the line
+// it replaces; added lines take the file's most common ending.
+func (f *File) lineEnding(lines []string, at int, replace bool) string {
+	if replace && at < len(lines) {
+		if strings.HasSuffix(lines[at], "\r") {
+			return "\r"
+		}
+		return ""
+	}
+	if f.CRLF {
+		return "\r"
+	}
+	return ""
 }
 
 // isMarker reports whether line is a "---" or "..." marker at column 0.
@@ -209,7 +291,16 @@ func (d *Document) text() string {
 func (d *Document) parse() error {
 	src := d.text()
 	var doc yaml.Node
-	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
+	err := yaml.Unmarshal([]byte(src), &doc)
+	var lines lineMap // nil: yaml.v3 counts lines as the file does
+	if strings.ContainsAny(src, unicodeBreaks) {
+		if err := d.checkBreaks(src, &doc, err); err != nil {
+			return err
+		}
+		lines = newLineMap(src)
+		lines.remap(&doc)
+	}
+	if err != nil {
 		return d.errorf(err)
 	}
 	// Splitting at "---" leaves one document per part, unless a "..." end
@@ -219,7 +310,11 @@ func (d *Document) parse() error {
 		var first, extra yaml.Node
 		if err := dec.Decode(&first); err == nil {
 			if err := dec.Decode(&extra); err == nil {
-				return &ParseError{d.file.Path, d.StartLine + extra.Line - 1, "more than one document without a \"---\" separator", true}
+				line := extra.Line
+				if lines != nil {
+					line = lines.line(line)
+				}
+				return &ParseError{d.file.Path, d.StartLine + line - 1, "more than one document without a \"---\" separator", true}
 			} else if !errors.Is(err, io.EOF) {
 				return d.errorf(err)
 			}
@@ -267,6 +362,14 @@ func (d *Document) errorf(err error) error {
 		msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
 	} else {
 		line = d.StartLine
+	}
+	if msg == "found incompatible YAML document" {
+		// yaml.v3 reads only documents marked %YAML 1.1, or unmarked.
+		for i, l := range d.file.lines[d.first:d.end] {
+			if strings.HasPrefix(l, "%YAML") {
+				return &ParseError{d.file.Path, d.StartLine + i, fmt.Sprintf("the directive %q: the YAML parser oamfix uses (yaml.v3) reads only documents without a %%YAML directive or marked %%YAML 1.1; remove the directive line", strings.TrimSpace(l)), true}
+			}
+		}
 	}
 	return &ParseError{d.file.Path, line, "invalid YAML: " + msg, true}
 }

@@ -15,12 +15,16 @@ import (
 // trait to every component, change each component type in place) over each
 // hard case of the write-back notes under testdata/writeback/<case>/ and
 // compares the output (want.yaml), its diff (want.diff) or the refusal
-// (want.err) byte-for-byte; a second run must change nothing.
+// (want.err) byte-for-byte; a second run must change nothing. Cases of
+// line endings and separators, and of input refused as unreadable, live in
+// kio/testdata/writeback (the rules' tests do not take them as inputs).
 func TestGoldenWriteback(t *testing.T) {
 	dirs, _ := filepath.Glob(filepath.Join("..", "testdata", "writeback", "*"))
-	if len(dirs) == 0 {
-		t.Fatal("no cases under ../testdata/writeback")
+	local, _ := filepath.Glob(filepath.Join("testdata", "writeback", "*"))
+	if len(dirs) == 0 || len(local) == 0 {
+		t.Fatal("no cases under ../testdata/writeback or testdata/writeback")
 	}
+	dirs = append(dirs, local...)
 	_, noGit := exec.LookPath("git")
 	for _, dir := range dirs {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
@@ -28,7 +32,10 @@ func TestGoldenWriteback(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			name := "testdata/writeback/" + filepath.Base(dir) + "/input.yaml"
+			name := filepath.ToSlash(strings.TrimPrefix(filepath.Join(dir, "input.yaml"), ".."+string(filepath.Separator)))
+			if !strings.HasPrefix(dir, "..") {
+				name = "kio/" + name
+			}
 			out, err := editAll(t, name, input)
 			if err != nil {
 				testenv.Golden(t, filepath.Join(dir, "want.err"), []byte(err.Error()+"\n"))

@@ -109,15 +109,7 @@ func Project(f *File) ([]byte, error) {
 	if !changed {
 		return f.Orig, nil
 	}
-	var b strings.Builder
-	if f.BOM {
-		b.Write(bom)
-	}
-	b.WriteString(strings.Join(out, "\n"))
-	if f.FinalNewline && len(out) > 0 {
-		b.WriteByte('\n')
-	}
-	return []byte(b.String()), nil
+	return f.join(out), nil
 }
 
 // project returns the document's new lines, or nil when it did not change.

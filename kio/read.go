@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"golang.org/x/sys/unix"
 )
 
 // DefaultMaxFileSize is the largest file read unless the caller raises it.
@@ -88,7 +90,9 @@ func unwrapPathError(err error) error {
 }
 
 // ReadFile reads and parses one file, refusing files over maxSize bytes
-// (0 means DefaultMaxFileSize).
+// (0 means DefaultMaxFileSize). The file remembers which file it was read
+// from and in what state, so that Batch.Stage writes its fix only over
+// that same, unchanged file.
 func ReadFile(path string, maxSize int64) (*File, error) {
 	if maxSize <= 0 {
 		maxSize = DefaultMaxFileSize
@@ -115,11 +119,19 @@ func ReadFile(path string, maxSize int64) (*File, error) {
 	if int64(len(data)) > maxSize {
 		return nil, &ParseError{Path: path, Msg: fmt.Sprintf("file is over the %d-byte limit (raise it with --max-file-size)", maxSize)}
 	}
+	// The file as read, after the read: a write under way shows as a
+	// different content when the fix is written.
+	var st unix.Stat_t
+	if err := unix.Fstat(int(fh.Fd()), &st); err != nil {
+		return nil, &ParseError{Path: path, Msg: err.Error()}
+	}
 	f, err := Parse(path, data)
 	if err != nil {
 		return nil, err
 	}
 	f.Mode = info.Mode().Perm()
+	id := idOf(&st)
+	f.disk = &id
 	return f, nil
 }
 

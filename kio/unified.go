@@ -44,7 +44,7 @@ func UnifiedDiff(path string, before, after []byte) (string, error) {
 	slide(script)
 	p := strings.TrimPrefix(strings.TrimPrefix(path, "./"), "/")
 	var out strings.Builder
-	fmt.Fprintf(&out, "--- a/%s\n+++ b/%s\n", p, p)
+	fmt.Fprintf(&out, "--- %s\n+++ %s\n", diffName("a/"+p), diffName("b/"+p))
 	for s := 0; s < len(script); {
 		if script[s].op == ' ' {
 			s++
@@ -104,6 +104,46 @@ func UnifiedDiff(path string, before, after []byte) (string, error) {
 		s = end
 	}
 	return out.String(), nil
+}
+
+// diffName writes a file name for a diff header as git does (its
+// quote_c_style, with core.quotePath on): a name holding a control
+// character, a double quote, a backslash or a byte of a non-ASCII
+// character is double-quoted with C escapes (\t, \n, \", \\, octal for
+// the rest), and a name with a space is followed by a tab.
+func diffName(name string) string {
+	quote := false
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x7f {
+			quote = true
+			break
+		}
+	}
+	if quote {
+		var b strings.Builder
+		b.WriteByte('"')
+		for i := 0; i < len(name); i++ {
+			c := name[i]
+			switch {
+			case c == '"' || c == '\\':
+				b.WriteByte('\\')
+				b.WriteByte(c)
+			case c >= 0x07 && c <= 0x0d:
+				b.WriteByte('\\')
+				b.WriteByte("abtnvfr"[c-0x07])
+			case c < 0x20 || c >= 0x7f:
+				fmt.Fprintf(&b, "\\%03o", c)
+			default:
+				b.WriteByte(c)
+			}
+		}
+		b.WriteByte('"')
+		name = b.String()
+	}
+	if strings.Contains(name, " ") {
+		name += "\t"
+	}
+	return name
 }
 
 // line is one line of a unified diff script.

@@ -33,13 +33,18 @@ type source struct {
 
 // load expands the paths in the worktree and reads every file once.
 // Files that are not YAML and mention no OAM resource (Helm templates,
-// say) and symbolic links are skipped with a warning; other bad input is
-// an error, so no pull request is built from a partial run.
+// say) and symbolic links are skipped with a warning; a path whose real
+// location leaves the worktree (a committed link to a folder outside) is
+// refused, as is other bad input, so no pull request is built from a
+// partial run and nothing outside the worktree is written.
 func (r *runner) load(rels []string) ([]*source, error) {
 	var abs []string
 	for _, rel := range rels {
 		if _, err := os.Lstat(r.abs(rel)); err != nil {
 			return nil, usagef("%s: not found on %s/%s", rel, r.o.Remote, r.base)
+		}
+		if err := r.contained(rel); err != nil {
+			return nil, err
 		}
 		abs = append(abs, r.abs(rel))
 	}
@@ -62,6 +67,9 @@ func (r *runner) load(rels []string) ([]*source, error) {
 			r.warnf("warning: %s: skipped: not a regular file", rel)
 			continue
 		}
+		if err := r.contained(rel); err != nil {
+			return nil, err
+		}
 		if info.Size() > kio.DefaultMaxFileSize {
 			return nil, usagef("%s: file is %d bytes, over the %d-byte limit", rel, info.Size(), kio.DefaultMaxFileSize)
 		}
@@ -80,6 +88,19 @@ func (r *runner) load(rels []string) ([]*source, error) {
 		srcs = append(srcs, &source{rel: rel, data: data})
 	}
 	return srcs, nil
+}
+
+// contained refuses a path whose real location (every symbolic link
+// resolved) is outside the worktree.
+func (r *runner) contained(rel string) error {
+	real, ok, err := kio.Inside(r.wt, r.abs(rel))
+	if err != nil {
+		return usagef("%s", r.relative(err.Error()))
+	}
+	if !ok {
+		return usagef("%s: refusing it: a symbolic link on the way leads out of the repository, to %s; oamfix pr reads and writes only inside its temporary checkout", rel, real)
+	}
+	return nil
 }
 
 // relative strips the worktree's folder from a message.
@@ -142,7 +163,7 @@ func (r *runner) applyRule(ctx context.Context, rule *fixers.Rule, cfg *config.C
 		if !res.Changed() {
 			continue
 		}
-		if err := kio.WriteAtomic(r.abs(s.rel), res.After); err != nil {
+		if err := kio.WriteAtomic(r.abs(s.rel), s.data, res.After); err != nil {
 			return nil, errors.New(r.relative(err.Error()))
 		}
 		s.data = res.After

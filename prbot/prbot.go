@@ -184,6 +184,12 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	if !o.DryRun && o.Token == "" {
 		return nil, usagef("GITHUB_TOKEN is not set; the pull request needs a token with contents and pull-requests write access (or use --dry-run)")
 	}
+	if o.Token != "" {
+		// Before any git command or API call uses it.
+		if err := checkToken(o.Token); err != nil {
+			return nil, err
+		}
+	}
 	if err := r.openCheckout(ctx); err != nil {
 		return nil, err
 	}

@@ -550,7 +550,7 @@ func TestSlugFromRemote(t *testing.T) {
 }
 
 func TestRedactor(t *testing.T) {
-	const tok = "ghs_s3cr3t"
+	const tok = "ghs_s3cr3tT0KENvalue0123456789abcdefABCD"
 	basic := base64.StdEncoding.EncodeToString([]byte("x-access-token:" + tok))
 	r := prbot.NewRedactor(tok)
 	for in, want := range map[string]string{

@@ -24,10 +24,12 @@ type Redactor struct {
 }
 
 // NewRedactor returns a redactor for token (which may be empty: URL
-// credentials are still removed).
+// credentials are still removed). A token shorter than MinTokenLength is
+// not a token (Run refuses it before using it) and is not redacted:
+// replacing a one-letter "token" would garble every message.
 func NewRedactor(token string) *Redactor {
 	r := &Redactor{}
-	if token == "" {
+	if len(token) < MinTokenLength {
 		return r
 	}
 	for _, s := range []string{
@@ -73,6 +75,33 @@ func (r *Redactor) Error(err error) error {
 		return &UsageError{Msg: msg}
 	}
 	return errors.New(msg)
+}
+
+// MinTokenLength is the length below which a token is refused. GitHub's
+// tokens are 40 characters or longer (ghp_, ghs_ and gho_ tokens, the old
+// 40-digit hex ones, github_pat_ ones are longer); 20 leaves room for
+// other servers' formats and still catches placeholders and stray words.
+const MinTokenLength = 20
+
+// checkToken refuses a token that cannot be one, before anything uses it:
+// one holding a line break (a trailing newline from a file or a heredoc),
+// a space or any character outside printable ASCII, and one too short to
+// be a token. The message never shows the token.
+func checkToken(token string) error {
+	for i := 0; i < len(token); i++ {
+		c := token[i]
+		if c > ' ' && c < 0x7f {
+			continue
+		}
+		if (c == '\n' || c == '\r') && strings.TrimRight(token, "\r\n") == token[:i] {
+			return usagef("GITHUB_TOKEN ends with a line break (read from a file with a final newline?); remove it, for example GITHUB_TOKEN=\"$(tr -d '\\r\\n' < FILE)\"")
+		}
+		return usagef("GITHUB_TOKEN holds a space, a control or a non-ASCII character at position %d of %d; a token is printable ASCII only: check how it is set", i+1, len(token))
+	}
+	if len(token) < MinTokenLength {
+		return usagef("GITHUB_TOKEN is %d characters long, too short to be a token (GitHub's are 40 or longer); set the token itself", len(token))
+	}
+	return nil
 }
 
 // UsageError is bad input: a flag, a path, a missing token or the state of

@@ -3,9 +3,11 @@ package report
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/fixers"
@@ -269,7 +271,7 @@ func (m *mdWriter) fixed(rules ruleSet, byRule map[string][]fixers.Finding) {
 	m.linef("| Rule | Area | Fixed | Why |")
 	m.linef("| --- | --- | ---: | --- |")
 	for _, id := range ids {
-		m.linef("| %s | %s | %d | %s |", code(id), areaOf(id), tallyOf(byRule[id])[fixers.Fixed], escape(summaryOf(rules[id])))
+		m.linef("| %s | %s | %d | %s |", codeCell(id), areaOf(id), tallyOf(byRule[id])[fixers.Fixed], escape(summaryOf(rules[id])))
 	}
 	m.linef("")
 }
@@ -290,7 +292,7 @@ func (m *mdWriter) remaining(rules ruleSet, byRule map[string][]fixers.Finding) 
 			kind = "fixes"
 		}
 		t := tallyOf(byRule[id])
-		m.linef("| %s | %s | %s | %d | %d | %s | %s |", code(id), areaOf(id), severityLabel(r.Severity), t[fixers.Open], t[fixers.Suppressed], kind, escape(summaryOf(r)))
+		m.linef("| %s | %s | %s | %d | %d | %s | %s |", codeCell(id), areaOf(id), escape(severityLabel(r.Severity)), t[fixers.Open], t[fixers.Suppressed], kind, escape(summaryOf(r)))
 	}
 	m.linef("")
 }
@@ -321,7 +323,7 @@ func (m *mdWriter) arithmetic(cfg *config.Config, fs []fixers.Finding) {
 		}
 		m.linef("- Replica floors: %d per service, %d for critical components (%s); autoscaler CPU target %d%% (critical %d%%); autoscaler maximum capped at %d (`spec.replicas`).",
 			r.MinReplicas, r.CriticalMinReplicas, critical, r.TargetCPU, r.CriticalTargetCPU, r.MaxReplicasCap)
-		m.linef("- Data stores: %d replicas; volumes up to %s (`spec.checks`).\n", c.DatabaseReplicas, c.MaxStorage)
+		m.linef("- Data stores: %d replicas; volumes up to %s (`spec.checks`).\n", c.DatabaseReplicas, escape(c.MaxStorage))
 	}
 	if len(scaling) == 0 {
 		return
@@ -440,28 +442,97 @@ func (m *mdWriter) exemptions() {
 	m.linef("- on a whole Application: the annotation `%s: \"<rule>,<rule>\"` (or `all`).", oam.SkipAnnotation)
 }
 
-// code renders s as inline code.
+// code renders s as an inline code span that nothing in s can end or
+// break out of: the fence is one backtick longer than the longest run of
+// backticks in s (with a space inside when s starts or ends with one),
+// and line breaks and other control characters, which a code span cannot
+// hold, are shown as escapes (\n, \t, \x1b, \u2028). Mentions and
+// issue references are not linked inside code.
 func code(s string) string {
-	return "`" + strings.ReplaceAll(s, "`", "'") + "`"
+	s = visible(s)
+	longest, run := 0, 0
+	for _, r := range s {
+		if r != '`' {
+			run = 0
+			continue
+		}
+		run++
+		longest = max(longest, run)
+	}
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") ||
+		strings.HasPrefix(s, " ") && strings.HasSuffix(s, " ") && strings.TrimSpace(s) != "" {
+		s = " " + s + " " // markdown strips one space on each side
+	}
+	fence := strings.Repeat("`", longest+1)
+	return fence + s + fence
+}
+
+// codeCell is code for a table cell, which ends at any unescaped "|",
+// even inside a code span.
+func codeCell(s string) string {
+	return strings.ReplaceAll(code(s), "|", `\|`)
+}
+
+// visible shows control characters (line breaks included) and the
+// Unicode line and paragraph separators as Go escapes.
+func visible(s string) string {
+	if strings.IndexFunc(s, invisible) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if invisible(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// invisible reports whether r is a control character or a Unicode line or
+// paragraph separator.
+func invisible(r rune) bool {
+	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
 }
 
 // mdSpecial escapes the characters markdown would read as markup.
 var mdSpecial = strings.NewReplacer(
 	`\`, `\\`, "`", "\\`", `*`, `\*`, `_`, `\_`, `[`, `\[`, `]`, `\]`,
-	`<`, `\<`, `>`, `\>`, `|`, `\|`, `~`, `\~`,
+	`<`, `\<`, `>`, `\>`, `|`, `\|`, `~`, `\~`, `&`, `\&`,
 )
+
+// What GitHub links in text: an @mention (which notifies the user or
+// team) and an issue reference (#123, owner/repo#123).
+var (
+	mention  = regexp.MustCompile(`(^|[^0-9A-Za-z_])@([0-9A-Za-z])`)
+	issueRef = regexp.MustCompile(`#([0-9])`)
+)
+
+// unlink puts a zero-width space after the "@" of a mention and the "#"
+// of an issue reference, so GitHub neither notifies nor references
+// anyone; the text reads the same.
+func unlink(s string) string {
+	s = mention.ReplaceAllString(s, "$1@\u200b$2")
+	return issueRef.ReplaceAllString(s, "#\u200b$1")
+}
 
 // escapeLines escapes markup in multi-line text, keeping its lines
 // (paragraphs and "- " lists stay as they are).
 func escapeLines(s string) string {
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
-		lines[i] = mdSpecial.Replace(l)
+		lines[i] = unlink(mdSpecial.Replace(visible(l)))
 	}
 	return strings.Join(lines, "\n")
 }
 
-// escape makes free text (messages, docs) safe in markdown and tables.
+// escape makes free text (messages, docs, reasons, values) safe in
+// markdown and tables: whitespace runs, line breaks included, become one
+// space, so the text stays on its line and in its cell; other control
+// characters are shown as escapes; markup characters are escaped; and
+// mentions and issue references are unlinked.
 func escape(s string) string {
-	return mdSpecial.Replace(strings.Join(strings.Fields(s), " "))
+	return unlink(mdSpecial.Replace(visible(strings.Join(strings.Fields(s), " "))))
 }

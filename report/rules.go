@@ -54,20 +54,18 @@ func (s ruleSet) ids() []string {
 	return ids
 }
 
-// exemption tells how to exempt a finding: a comment on its component,
-// or the annotation on its Application.
+// exemption tells how to exempt a finding, in markdown: a comment on its
+// component, or the annotation on its Application.
 func exemption(f fixers.Finding) string {
-	app := f.Resource.Name
-	if app == "" {
-		app = "the Application"
-	} else {
-		app = "Application " + app
+	app := "the Application"
+	if f.Resource.Name != "" {
+		app = "Application " + code(f.Resource.Name)
 	}
 	if f.Component != "" {
-		return "`# oamfix:ignore " + f.Rule + " -- <reason>` on component `" + f.Component + "` (or its trait), or `" +
-			oam.SkipAnnotation + ": " + f.Rule + "` on " + app
+		return code("# oamfix:ignore "+f.Rule+" -- <reason>") + " on component " + code(f.Component) + " (or its trait), or " +
+			code(oam.SkipAnnotation+": "+f.Rule) + " on " + app
 	}
-	return "`" + oam.SkipAnnotation + ": " + f.Rule + "` in the annotations of " + app
+	return code(oam.SkipAnnotation+": "+f.Rule) + " in the annotations of " + app
 }
 
 // summaryOf is a rule's first sentence, without a trailing period.

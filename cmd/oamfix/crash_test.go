@@ -13,11 +13,12 @@ import (
 	"github.com/oamfix/oamfix/internal/testenv"
 )
 
-// buildBinary compiles oamfix into a temp dir.
-func buildBinary(t *testing.T) string {
+// buildBinary compiles oamfix into a temp dir, with the build tags given
+// (oamfixtest: the test hooks).
+func buildBinary(t *testing.T, tags ...string) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "oamfix")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd := exec.Command("go", "build", "-tags", strings.Join(tags, ","), "-o", bin, ".")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -155,4 +156,98 @@ func TestCrashSafety(t *testing.T) {
 		t.Errorf("no kill landed between two renames of one commit group (%d landed between groups)", landed)
 	}
 	t.Logf("%d kills landed mid-write, %d of them inside a commit group; recovered in %s", landed, midGroup, recovery)
+}
+
+// concurrentFiles is how many files TestCrashSafetyConcurrentWriters
+// fixes (the issue's figure).
+const concurrentFiles = 1500
+
+// TestCrashSafetyConcurrentWriters is the crash test with a concurrent
+// writer: two --fix runs with different rules start together on one tree
+// (no pause: a real race), and the first is killed with SIGKILL while it
+// writes. Every file must then be the original or a complete fixed
+// version (one run's, or both runs' in either order), every file the
+// second run reports fixed must hold its fix, and every file it refused
+// must be named in its errors (exit 2). A later run of each fixes the
+// rest. Rounds repeat until the runs did overlap (the second run refused
+// a file the first had changed, or the kill landed mid-write).
+func TestCrashSafetyConcurrentWriters(t *testing.T) {
+	if testing.Short() {
+		testenv.Skip(t, "-short: not running the crash test")
+	}
+	testenv.READMEFigures(t, `different rules on ([\d,]+) files at once and kills one mid-write`, concurrentFiles)
+	bin := buildBinary(t)
+	probes := fixedVersion(t, needsFixes, "probes")
+	breaker := fixedVersion(t, needsFixes, "circuit-breaker")
+	allowed := map[string]string{
+		needsFixes: "original",
+		probes:     "probes only",
+		breaker:    "circuit breaker only",
+		fixedVersion(t, probes, "circuit-breaker"): "probes, then circuit breaker",
+		fixedVersion(t, breaker, "probes"):         "circuit breaker, then probes",
+	}
+	overlapped := false
+	for round := 0; round < 4 && !overlapped; round++ {
+		dir := appFiles(t, concurrentFiles)
+		first := start(t, bin, "", "--fix", "--rules", "probes", dir)
+		second := start(t, bin, "", "--fix", "--rules", "circuit-breaker", "--format", "json", dir)
+		// Kill the first run once it reports its first group written.
+		killed := false
+		for !killed {
+			select {
+			case <-first.exited:
+			default:
+				if strings.Contains(first.stdout.String(), "[fixed]") {
+					killed = first.cmd.Process.Signal(syscall.SIGKILL) == nil
+				}
+				time.Sleep(50 * time.Microsecond)
+				continue
+			}
+			break
+		}
+		first.wait()
+		code := second.wait()
+		reported := fixedFiles(t, second.stdout.String())
+		refused, kinds := 0, map[string]int{}
+		for i := 0; i < concurrentFiles; i++ {
+			p := appPath(dir, i)
+			data, _ := os.ReadFile(p)
+			kind, ok := allowed[string(data)]
+			if !ok {
+				t.Fatalf("round %d: %s is not a complete version:\n%s", round, filepath.Base(p), data)
+			}
+			kinds[kind]++
+			if reported[p] && !strings.Contains(string(data), "type: circuit-breaker") {
+				t.Errorf("round %d: %s: the second run's fix was lost", round, filepath.Base(p))
+			}
+			if !reported[p] {
+				refused++
+				if !strings.Contains(second.stderr.String(), filepath.Base(p)+": changed on disk after oamfix read it") {
+					t.Errorf("round %d: %s is not reported fixed and not named in an error", round, filepath.Base(p))
+				}
+			}
+		}
+		if (refused > 0) != (code == 2) {
+			t.Errorf("round %d: the second run exited %d after refusing %d files", round, code, refused)
+		}
+		overlapped = refused > 0 || killed && kinds["original"] > 0 && kinds["original"] < concurrentFiles
+		t.Logf("round %d: first run killed %v; second run refused %d files; %v; temporary files left: %d",
+			round, killed, refused, kinds, len(temporaryFiles(t, dir)))
+
+		// The user runs both again: everything ends up with both fixes.
+		for _, rules := range []string{"probes", "circuit-breaker"} {
+			if out, err := exec.Command(bin, "--fix", "--rules", rules, dir).CombinedOutput(); err != nil {
+				t.Fatalf("round %d: rerun with %s: %v\n%s", round, rules, err, out)
+			}
+		}
+		for i := 0; i < concurrentFiles; i++ {
+			data, _ := os.ReadFile(appPath(dir, i))
+			if kind := allowed[string(data)]; !strings.Contains(kind, ", then ") {
+				t.Fatalf("round %d: app-%04d.yaml after the reruns: %q", round, i, kind)
+			}
+		}
+	}
+	if !overlapped {
+		t.Error("the two runs never overlapped; the test proved nothing")
+	}
 }

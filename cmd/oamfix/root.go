@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -41,6 +42,9 @@ type rootOptions struct {
 	maxFileSize int64
 	validate    bool
 	definitions []string
+	// followSymlinks lets --fix write through symbolic links that lead
+	// out of the PATHs given.
+	followSymlinks bool
 }
 
 func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
@@ -85,6 +89,7 @@ Exit codes: 0 no findings left, 1 findings remain (in check mode: any finding),
 	f.Int64Var(&o.maxFileSize, "max-file-size", kio.DefaultMaxFileSize, "largest input file in bytes")
 	f.BoolVar(&o.validate, "validate", false, "validate every Application after fixing (CRD structure and known definitions)")
 	f.StringSliceVar(&o.definitions, "definitions", nil, "folder of ComponentDefinition/TraitDefinition YAML or .cue files to validate against (implies --validate; repeatable)")
+	f.BoolVar(&o.followSymlinks, "follow-symlinks", false, "with --fix, also write files that symbolic links lead to outside the PATHs given")
 	cmd.AddCommand(
 		newVersionCommand(stdout),
 		newConfigCommand(stdout),
@@ -135,6 +140,15 @@ func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.W
 	if len(args) == 0 {
 		args = []string{"."}
 	}
+	// Only files whose real location is inside a PATH are written; a
+	// signal abandons the writes under way cleanly (signals.go).
+	batch := &kio.Batch{Within: args}
+	if o.followSymlinks {
+		batch.Within = nil
+	}
+	sig := watchSignals(batch, stderr)
+	defer sig.stop()
+	stdout = sig.output(stdout)
 	cfg := config.Default()
 	if o.configPath == "" {
 		if o.configPath = discoverConfig(args); o.configPath != "" {
@@ -203,16 +217,21 @@ func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.W
 	}
 	// Fixed files are staged and committed in groups (one disk sync per
 	// group); their findings are shown once their write is final.
-	batch := &kio.Batch{}
 	var held []fileOutcome
+	// A commit takes every file staged so far, some of which belong to
+	// later groups (workers run ahead): their errors wait here.
+	failed := map[string]error{}
 	commit := func() {
-		errs := batch.Commit()
+		maps.Copy(failed, batch.Commit())
 		for _, oc := range held {
-			if err := errs[oc.path]; oc.staged && err != nil {
+			if err := failed[oc.path]; oc.staged && err != nil {
 				reopen(oc.findings)
 				oc.err = err
+				delete(failed, oc.path)
 			}
-			show(oc)
+			if sig.settle(oc) {
+				show(oc)
+			}
 		}
 		held = held[:0]
 	}
@@ -236,6 +255,9 @@ func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.W
 	if err2 != nil {
 		fmt.Fprintf(stderr, "oamfix: error: %v\n", err2)
 		return &exitError{exitBadInput}
+	}
+	if c := sig.finish(); c != 0 {
+		return &exitError{c}
 	}
 	if code == exitClean && open > 0 {
 		code = exitFindings
@@ -326,6 +348,9 @@ func processAll(paths []string, o *rootOptions, opts engine.Options, stdin io.Re
 	}
 	go func() {
 		for i := range paths {
+			if batch.Aborted() {
+				break // interrupted: start no new file
+			}
 			work <- i
 		}
 		close(work)
@@ -391,7 +416,7 @@ func processOne(path string, o *rootOptions, opts engine.Options, stdin io.Reade
 	case path == kio.Stdin:
 		oc.stream = res.After
 	case res.Changed():
-		if err := batch.Stage(path, res.After); err != nil {
+		if err := batch.Stage(f, res.After); err != nil {
 			reopen(oc.findings)
 			oc.err = err
 		} else {
