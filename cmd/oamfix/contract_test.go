@@ -17,9 +17,9 @@ import (
 // exempted is needsFixes with every rule exempted.
 var exempted = strings.Replace(needsFixes, "  name: shop\n", "  name: shop\n  annotations:\n    oamfix.dev/skip: all\n", 1)
 
-// TestExitCodes: 0 no findings left, 1 findings remain (check mode: any
-// finding), 2 usage error or bad input; info and suppressed findings never
-// fail a run.
+// TestExitCodes: 0 nothing open at or above --fail-on (default low), 1
+// open findings at or above it, 2 usage error or bad input; info and
+// suppressed findings never fail a run by default.
 func TestExitCodes(t *testing.T) {
 	for _, tc := range []struct {
 		name  string

@@ -20,8 +20,8 @@ import (
 
 // Exit codes of the CLI contract.
 const (
-	exitClean    = 0 // no findings left
-	exitFindings = 1 // findings remain
+	exitClean    = 0 // no open finding at or above --fail-on
+	exitFindings = 1 // open findings at or above --fail-on
 	exitBadInput = 2 // usage error or bad input
 )
 
@@ -338,7 +338,7 @@ func runRoot(cmd *cobra.Command, o *rootOptions, args []string, stdin io.Reader,
 	if err2 != nil {
 		return usage("error: %v", err2)
 	}
-	if o.format != "text" {
+	if o.format != "text" && findingsOut != stderr { // the report carries its own summary
 		fmt.Fprintln(stderr, tally.Line(run))
 	}
 	switch {
