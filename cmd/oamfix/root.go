@@ -229,7 +229,8 @@ func runRoot(cmd *cobra.Command, o *rootOptions, args []string, stdin io.Reader,
 	// With --diff or a fixed stream on stdout, findings go to stderr.
 	findingsOut := stdout
 	streamFix := o.fix && len(paths) == 1 && paths[0] == kio.Stdin
-	if o.diff || streamFix {
+	findingsOnStderr := o.diff || streamFix
+	if findingsOnStderr {
 		findingsOut = stderr
 	}
 	level := o.textLevel()
@@ -254,7 +255,7 @@ func runRoot(cmd *cobra.Command, o *rootOptions, args []string, stdin io.Reader,
 	var errs []string
 	failing := 0
 	// Errors show as they happen, except in --summary and --quiet runs,
-	// and all of them again at the end.
+	// and at the end (see endOfRun).
 	inline := level != report.TextCounts && !o.quiet
 	fail := func(err error) {
 		errs = append(errs, err.Error())
@@ -338,7 +339,7 @@ func runRoot(cmd *cobra.Command, o *rootOptions, args []string, stdin io.Reader,
 	if err2 != nil {
 		return usage("error: %v", err2)
 	}
-	if o.format != "text" && findingsOut != stderr { // the report carries its own summary
+	if o.format != "text" && !findingsOnStderr { // else the report carries its own summary
 		fmt.Fprintln(stderr, tally.Line(run))
 	}
 	switch {
