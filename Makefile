@@ -1,5 +1,7 @@
-# oamfix — see README.md. Every target works on a fresh machine with Go and
-# the Go module proxy: tools the tests need are installed with `go install`.
+# oamfix — see README.md. Building and installing need Go only (and git,
+# for the version). `make test` also needs npm: the SARIF test installs
+# Microsoft's validator with it into .tools/npm; every other tool the tests
+# need is installed with `go install` through the Go module proxy.
 
 GO        ?= go
 TOOLS     := $(CURDIR)/.tools/bin
@@ -14,14 +16,43 @@ KPT       := $(TOOLS)/kpt
 KPT_DIR   ?= $(or $(OAMFIX_SHARED),$(CURDIR)/../shared)/tools/kpt
 export OAMFIX_KPT := $(KPT)
 
-.PHONY: all build test golden bench lint fuzz tools clean
+# oamfix version: the tag, commits since and commit (v0.3.0-2-g1a2b3c4,
+# -dirty with uncommitted changes), or dev outside a git checkout.
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -X main.version=$(VERSION)
+# Release archives: one per platform, with a checksums file.
+PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64
+DIST      ?= dist
+
+.PHONY: all build install dist test golden bench lint fuzz tools clean
 
 all: lint build test
 
+## build: bin/oamfix, stamped with VERSION.
 build:
-	$(GO) build -o bin/oamfix ./cmd/oamfix
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/oamfix ./cmd/oamfix
 
-## test: unit + golden + corpus fidelity + e2e (real kustomize) + short fuzz runs.
+## install: oamfix into $(go env GOBIN), else $(go env GOPATH)/bin, stamped with VERSION.
+install:
+	$(GO) install -ldflags "$(LDFLAGS)" ./cmd/oamfix
+
+## dist: DIST/oamfix_VERSION_OS_ARCH.tar.gz for each of PLATFORMS (static,
+## -trimpath; with LICENSE, README.md and CHANGELOG.md) and DIST/checksums.txt (SHA-256).
+dist:
+	@set -e; rm -rf $(DIST); mkdir -p $(DIST); \
+	for p in $(PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; name=oamfix_$(VERSION)_$${os}_$${arch}; \
+		echo "dist $$name.tar.gz"; \
+		mkdir -p $(DIST)/$$name; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "-s -w $(LDFLAGS)" -o $(DIST)/$$name/oamfix ./cmd/oamfix; \
+		cp LICENSE README.md CHANGELOG.md $(DIST)/$$name/; \
+		tar -C $(DIST) -czf $(DIST)/$$name.tar.gz $$name; \
+		rm -rf $(DIST)/$$name; \
+	done; \
+	cd $(DIST); \
+	if command -v sha256sum >/dev/null; then sha256sum oamfix_*.tar.gz; else shasum -a 256 oamfix_*.tar.gz; fi > checksums.txt
+
+## test: unit + golden + corpus fidelity + e2e (real kustomize) + install from a clean clone (make install, make dist for the host) + short fuzz runs.
 test: lint tools
 	$(GO) test -count=1 ./...
 	$(MAKE) fuzz FUZZTIME=3s
@@ -69,4 +100,4 @@ else
 endif
 
 clean:
-	rm -rf bin .tools
+	rm -rf bin dist .tools

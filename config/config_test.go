@@ -312,10 +312,13 @@ func TestParseOverlay(t *testing.T) {
 	}
 }
 
-func TestParseErrors(t *testing.T) {
-	tests := []struct {
-		name, doc, want string
-	}{
+// parseErrorCase is a document Parse refuses, with its message.
+type parseErrorCase struct{ name, doc, want string }
+
+// parseErrorCases are the documents of TestParseErrors;
+// TestSchemaAgreesWithParse checks that the JSON Schema refuses them too.
+func parseErrorCases() []parseErrorCase {
+	return []parseErrorCase{
 		{
 			"wrong apiVersion",
 			"apiVersion: core.oam.dev/v1beta1\nkind: Application\n",
@@ -512,7 +515,10 @@ func TestParseErrors(t *testing.T) {
 			`oamfix.yaml:3: expected a single YAML document, found a second one`,
 		},
 	}
-	for _, tt := range tests {
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, tt := range parseErrorCases() {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg, err := Parse([]byte(tt.doc), "oamfix.yaml")
 			if err == nil {

@@ -1,5 +1,11 @@
 package fixers
 
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
 // Severity ranks a finding the way the infrastructure review does.
 type Severity string
 
@@ -25,6 +31,32 @@ func (s Severity) Rank() int {
 		return 1
 	}
 	return 0
+}
+
+// Severities lists the severities from the most to the least urgent.
+func Severities() []Severity { return []Severity{Critical, High, Medium, Low, Info} }
+
+// AtLeast reports whether s is threshold or more urgent (critical > high >
+// medium > low > info). It is the one comparison behind the CLI's
+// --fail-on and the KRM function's failOn: every open finding at or above
+// the threshold fails a run, in any mode (check, fix, diff). A threshold
+// that is not a severity ("" or "none") is reached by nothing.
+func (s Severity) AtLeast(threshold Severity) bool {
+	switch threshold {
+	case Critical, High, Medium, Low, Info:
+		return s.Rank() >= threshold.Rank()
+	}
+	return false
+}
+
+// ParseSeverity reads a severity name (critical, high, medium, low or
+// info), ignoring case and surrounding spaces.
+func ParseSeverity(text string) (Severity, error) {
+	s := Severity(strings.ToLower(strings.TrimSpace(text)))
+	if !slices.Contains(Severities(), s) {
+		return "", fmt.Errorf("expected critical, high, medium, low or info, got %q", text)
+	}
+	return s, nil
 }
 
 // Status says what became of a finding.

@@ -32,5 +32,5 @@ func ParseFailOn(s string) (fixers.Severity, error) {
 // fix and check mode alike; an info finding never does, and under
 // FailNone nothing does.
 func fails(sev, failOn fixers.Severity) bool {
-	return failOn != FailNone && sev != fixers.Info && sev.Rank() >= failOn.Rank()
+	return sev.AtLeast(failOn) // "none" is reached by nothing
 }

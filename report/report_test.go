@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -281,5 +282,90 @@ func TestWriteUnknownFormat(t *testing.T) {
 		if !report.Known(f) {
 			t.Errorf("%s is not Known", f)
 		}
+	}
+}
+
+// TestTextLevels: what each text level prints for the same findings, the
+// config lines of SetConfig, and the run's summary line.
+func TestTextLevels(t *testing.T) {
+	fs := []fixers.Finding{
+		{File: "a.yaml", Line: 1, Column: 1, Rule: "probes", Severity: fixers.High, Status: fixers.Fixed, Message: "fixed one", Assumptions: []string{"port 80"}},
+		{File: "a.yaml", Line: 2, Column: 1, Rule: "spot-instances", Severity: fixers.Low, Status: fixers.Open, Message: "open low", Unmet: []fixers.Unmet{{Reason: "no port", Remedy: "add one"}}},
+		{File: "a.yaml", Line: 3, Column: 1, Rule: "staging", Severity: fixers.Info, Status: fixers.Open, Message: "open info"},
+		{File: "a.yaml", Line: 4, Column: 1, Rule: "backup", Severity: fixers.Critical, Status: fixers.Suppressed, Message: "exempt", SuppressedBy: "annotation"},
+	}
+	run := report.Run{Files: 1, Applications: 1}
+	summary := "1 file read, 1 Application checked: 2 open (1 low, 1 info), 1 fixed, 1 suppressed, 0 errors\n"
+	for _, c := range []struct {
+		level report.TextLevel
+		want  string
+	}{
+		{report.TextDefault, "a.yaml:1:1: high [probes] fixed one [fixed]\na.yaml:2:1: low [spot-instances] open low\n" + summary},
+		{report.TextVerbose, "a.yaml:1:1: high [probes] fixed one [fixed]\n    assumption: port 80\na.yaml:2:1: low [spot-instances] open low\n    not fixed: no port; add one\na.yaml:3:1: info [staging] open info\na.yaml:4:1: critical [backup] exempt [suppressed: annotation]\n" + summary},
+		{report.TextQuiet, summary},
+		{report.TextCounts, "rule            critical  high  medium  low  info  fixed  suppressed\n" +
+			"probes                 0     0       0    0     0      1           0\n" +
+			"staging                0     0       0    0     1      0           0\n" +
+			"backup                 0     0       0    0     0      0           1\n" +
+			"spot-instances         0     0       0    1     0      0           0\n" + summary},
+	} {
+		var out bytes.Buffer
+		w := report.NewTextWriterLevel(&out, c.level)
+		w.SetRun(run)
+		if err := w.Write(slices.Clone(fs)); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != c.want {
+			t.Errorf("level %d:\n%s\nwant:\n%s", c.level, out.String(), c.want)
+		}
+	}
+
+	var out bytes.Buffer
+	w := report.NewTextWriterLevel(&out, report.TextDefault)
+	for _, cfg := range []string{"a/.oamfix.yaml", "a/.oamfix.yaml", ""} {
+		w.SetConfig(cfg)
+		w.Write(fs[:2])
+	}
+	w.Close()
+	if got := strings.Count(out.String(), "using config a/.oamfix.yaml\n") + strings.Count(out.String(), "using the default config\n"); got != 2 || !strings.HasSuffix(out.String(), "6 findings: 3 fixed, 3 open, 0 suppressed\n") {
+		t.Errorf("config lines: %d, want 2 (one per change):\n%s", got, out.String())
+	}
+
+	var tally report.Tally
+	if got := tally.Line(report.Run{Errors: 2}); got != "0 files read, 0 Applications checked: 0 open, 0 fixed, 0 suppressed, 2 errors" {
+		t.Errorf("empty run: %q", got)
+	}
+}
+
+// TestJSONRunAndConfig: the CLI's figures join the JSON summary, and the
+// config of each finding is named once SetConfig is called.
+func TestJSONRunAndConfig(t *testing.T) {
+	var out bytes.Buffer
+	w := report.NewJSONWriter(&out)
+	w.Write([]fixers.Finding{{File: "a.yaml", Rule: "probes", Severity: fixers.High, Status: fixers.Open}})
+	w.SetConfig("")
+	w.Write([]fixers.Finding{{File: "b.yaml", Rule: "probes", Severity: fixers.High, Status: fixers.Open}})
+	w.SetRun(report.Run{Files: 2, Applications: 2, Errors: 0})
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Findings []map[string]any
+		Summary  map[string]int
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := rep.Findings[0]["config"]; ok {
+		t.Error("a finding before SetConfig names a config")
+	}
+	if c, ok := rep.Findings[1]["config"]; !ok || c != "" {
+		t.Errorf("config %v, want \"\" (the defaults)", c)
+	}
+	if rep.Summary["files"] != 2 || rep.Summary["applications"] != 2 || rep.Summary["errors"] != 0 || rep.Summary["total"] != 2 {
+		t.Errorf("summary %v", rep.Summary)
 	}
 }

@@ -6,9 +6,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/oamfix/oamfix/catalog"
-	"github.com/oamfix/oamfix/config"
-	"github.com/oamfix/oamfix/engine"
 	"github.com/oamfix/oamfix/kio"
 	"github.com/oamfix/oamfix/oam"
 	"github.com/oamfix/oamfix/workload"
@@ -46,7 +43,7 @@ touch this component?". Nothing is changed.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.configPath, "config", "", "oamfix config `FILE` (default: the nearest .oamfix.yaml)")
+	f.StringVar(&o.configPath, "config", "", "oamfix config `FILE` for every input (default: the nearest .oamfix.yaml at or above each file)")
 	f.StringVar(&o.format, "format", "text", "output `FORMAT`: text or json")
 	f.StringSliceVar(&o.definitions, "definitions", nil, "`DIR` of ComponentDefinition/TraitDefinition YAML or .cue files (repeatable)")
 	f.Int64Var(&o.maxFileSize, "max-file-size", kio.DefaultMaxFileSize, "largest input file in `BYTES`")
@@ -102,30 +99,25 @@ func runComponents(o *componentsOptions, args []string, stdin io.Reader, stdout,
 	if len(args) == 0 {
 		args = []string{"."}
 	}
-	cfg := config.Default()
-	if o.configPath == "" {
-		o.configPath = discoverConfig(args)
-	}
-	if o.configPath != "" {
+	paths, errs := kio.Expand(args)
+	// Each file's config (and its definitions), as the main command uses it.
+	cs := &configs{override: o.configPath, definitions: o.definitions}
+	perFile := make([]*runConfig, len(paths))
+	for i, p := range paths {
 		var err error
-		if cfg, err = config.Load(o.configPath); err != nil {
+		if perFile[i], err = cs.forFile(p); err != nil {
 			fmt.Fprintf(stderr, "oamfix: %v\n", err)
 			return &exitError{exitBadInput}
 		}
 	}
-	cat, err := loadCatalog(append(cfg.Spec.Definitions, o.definitions...))
-	if err != nil {
-		fmt.Fprintf(stderr, "oamfix: %v\n", err)
-		return &exitError{exitBadInput}
-	}
-	paths, errs := kio.Expand(args)
 	code := exitClean
 	for _, e := range errs {
 		fmt.Fprintf(stderr, "oamfix: error: %v\n", e)
 		code = exitBadInput
 	}
 	var apps []componentsApp
-	for _, path := range paths {
+	var err error
+	for i, path := range paths {
 		var f *kio.File
 		if path == kio.Stdin {
 			f, err = kio.ReadStream(kio.Stdin, stdin, o.maxFileSize)
@@ -142,7 +134,8 @@ func runComponents(o *componentsOptions, args []string, stdin io.Reader, stdout,
 				continue
 			}
 			app := oam.Load(d.Node.YNode())
-			apps = append(apps, componentsOf(f.Path, d.Index, app, workload.Build(app, cfg, cat)))
+			rc := perFile[i]
+			apps = append(apps, componentsOf(f.Path, d.Index, app, workload.Build(app, rc.cfg, rc.opts.Catalog)))
 		}
 	}
 	if o.format == "json" {
@@ -163,20 +156,6 @@ func runComponents(o *componentsOptions, args []string, stdin io.Reader, stdout,
 		return &exitError{code}
 	}
 	return nil
-}
-
-// loadCatalog is what the workload model knows: KubeVela's built-ins,
-// oamfix's traits and the definitions in dirs (which win).
-func loadCatalog(dirs []string) (*catalog.Catalog, error) {
-	base := engine.DefaultCatalog()
-	if len(dirs) == 0 {
-		return base, nil
-	}
-	user, err := catalog.Load(dirs...)
-	if err != nil {
-		return nil, err
-	}
-	return base.Merge(user), nil
 }
 
 // componentsOf turns one Application's model into its report.

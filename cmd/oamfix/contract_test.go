@@ -17,9 +17,9 @@ import (
 // exempted is needsFixes with every rule exempted.
 var exempted = strings.Replace(needsFixes, "  name: shop\n", "  name: shop\n  annotations:\n    oamfix.dev/skip: all\n", 1)
 
-// TestExitCodes: 0 no findings left, 1 findings remain (check mode: any
-// finding), 2 usage error or bad input; info and suppressed findings never
-// fail a run.
+// TestExitCodes: 0 nothing open at or above --fail-on (default low), 1
+// open findings at or above it, 2 usage error or bad input; info and
+// suppressed findings never fail a run by default.
 func TestExitCodes(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -33,9 +33,10 @@ func TestExitCodes(t *testing.T) {
 		{"diff alone is a dry run: findings remain", needsFixes, []string{"--diff", "-"}, 1, "+++ b/-", "[probes]"},
 		{"everything fixable fixed", needsFixes, []string{"--fix", "--rules", fixable, "-"}, 0, "readinessProbe", "fixed"},
 		{"check-only rule still open after --fix", needsFixes, []string{"--fix", "-"}, 1, "readinessProbe", "[observability]"},
-		{"info finding only", needsFixes, []string{"--rules", "staging", "-"}, 0, "info [staging] no dev/prod environments", ""},
+		{"info finding only", needsFixes, []string{"--rules", "staging", "-"}, 0, "1 open (1 info)", ""},
+		{"info finding only, -v shows it", needsFixes, []string{"-v", "--rules", "staging", "-"}, 0, "info [staging] no dev/prod environments", ""},
 		{"info finding only, json", needsFixes, []string{"--rules", "staging", "--format", "json", "-"}, 0, `"open": 1`, ""},
-		{"suppressed findings only", exempted, []string{"-"}, 0, "0 open, 9 suppressed", ""},
+		{"suppressed findings only", exempted, []string{"-"}, 0, "0 open, 0 fixed, 9 suppressed", ""},
 		{"no rules", needsFixes, []string{"--rules", "none", "-"}, 0, "", ""},
 		{"unknown rule", needsFixes, []string{"--rules", "probes,nope", "-"}, 2, "", "nope"},
 		{"unknown flag", needsFixes, []string{"--nope", "-"}, 2, "", "unknown flag: --nope"},
@@ -53,7 +54,7 @@ func TestExitCodes(t *testing.T) {
 }
 
 // TestConfigDiscovery: without --config, a run uses the nearest
-// .oamfix.yaml at or above its first PATH (for -, the current folder),
+// .oamfix.yaml at or above each file (for -, the current folder),
 // says which on stderr, and its settings change the result; --config wins
 // over it. The bundled example's JSON summary is the one README.md shows.
 func TestConfigDiscovery(t *testing.T) {
@@ -89,7 +90,8 @@ func TestConfigDiscovery(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := rep.Summary
-	testenv.READMEFigures(t, `"summary": \{"total": (\d+), "fixed": (\d+), "open": (\d+), "suppressed": (\d+)\}`, s["total"], s["fixed"], s["open"], s["suppressed"])
+	testenv.READMEFigures(t, `"summary": \{"total": (\d+), "fixed": (\d+), "open": (\d+), "suppressed": (\d+), "files": (\d+), "applications": (\d+), "errors": (\d+)\}`,
+		s["total"], s["fixed"], s["open"], s["suppressed"], s["files"], s["applications"], s["errors"])
 	fixed, _ := os.ReadFile(filepath.Join(apps, "parking-platform.yaml"))
 	if !strings.Contains(string(fixed), "https://app.parking.example.com") {
 		t.Errorf("the example's configured CORS origins were not used:\n%s", fixed)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/oamfix/oamfix/kio"
 	"github.com/oamfix/oamfix/krm"
 	"github.com/spf13/cobra"
 )
@@ -72,9 +73,9 @@ unreadable input.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.rules, "rules", "all", "comma-separated rule IDs, or all, or none")
+	f.StringVar(&o.rules, "rules", "all", "comma-separated `LIST` of rule IDs, or all, or none")
 	f.BoolVar(&o.check, "check", false, "check only: change nothing (findings at or above --fail-on still fail the run)")
-	f.StringVar(&o.failOn, "fail-on", string(krm.DefaultFailOn), "the least severity of an open finding that fails the run, in any mode: critical, high, medium, low or none (default: the functionConfig's failOn, else high)")
+	f.StringVar(&o.failOn, "fail-on", string(krm.DefaultFailOn), "the least `SEVERITY` of an open finding that fails the run, in any mode: critical, high, medium, low or none (default: the functionConfig's failOn, else high)")
 	return cmd
 }
 
@@ -82,7 +83,8 @@ unreadable input.`,
 // stdin is a pipe or a regular file, it is read: a ResourceList means oamfix
 // was started as a KRM function (kustomize's exec runner passes no
 // arguments), so the fn command runs on it; anything else is handed on as
-// stdin to the normal CLI. A terminal or /dev/null is never read.
+// stdin to the normal CLI. A terminal or /dev/null is never read, and no
+// more than kio.DefaultMaxFileSize bytes are.
 func detectFunction(args []string, stdin *os.File) ([]string, io.Reader, error) {
 	if len(args) > 0 {
 		return args, stdin, nil
@@ -91,9 +93,12 @@ func detectFunction(args []string, stdin *os.File) ([]string, io.Reader, error) 
 	if err != nil || info.Mode()&os.ModeNamedPipe == 0 && !info.Mode().IsRegular() {
 		return args, stdin, nil
 	}
-	data, err := io.ReadAll(stdin)
+	data, err := io.ReadAll(io.LimitReader(stdin, kio.DefaultMaxFileSize+1))
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading stdin: %w", err)
+	}
+	if len(data) > kio.DefaultMaxFileSize {
+		return nil, nil, fmt.Errorf("standard input is over the %d-byte limit: to check a larger stream, pass - and raise --max-file-size; to check the current folder, pass .", kio.DefaultMaxFileSize)
 	}
 	if krm.IsResourceList(data) {
 		args = []string{"fn"}

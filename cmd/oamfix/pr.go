@@ -71,14 +71,14 @@ working tree, a missing token, --branch naming the base branch).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.dir, "repo", ".", "directory of the git checkout (PATHs are relative to it)")
-	f.StringVar(&o.branch, "branch", prbot.DefaultBranch, "branch of the pull request (never the base or default branch)")
-	f.StringVar(&o.base, "base", "", "branch the pull request targets (default: the remote's default branch)")
-	f.StringVar(&o.remote, "remote", prbot.DefaultRemote, "git remote to fetch from and push to")
-	f.StringVar(&o.apiURL, "api-url", prbot.DefaultAPIURL, "GitHub REST API URL (GitHub Enterprise: https://HOST/api/v3)")
-	f.StringVar(&o.repoSlug, "repo-slug", "", "GitHub repository as OWNER/NAME (default: parsed from the remote's URL)")
-	f.StringVar(&o.rules, "rules", "all", "comma-separated rule IDs, or all, or none; one commit per rule")
-	f.StringVar(&o.configPath, "config", "", "oamfix config file (default: the nearest .oamfix.yaml on the base branch)")
+	f.StringVar(&o.dir, "repo", ".", "`DIR` of the git checkout (PATHs are relative to it)")
+	f.StringVar(&o.branch, "branch", prbot.DefaultBranch, "`NAME` of the pull request's branch (never the base or default branch)")
+	f.StringVar(&o.base, "base", "", "`NAME` of the branch the pull request targets (default: the remote's default branch)")
+	f.StringVar(&o.remote, "remote", prbot.DefaultRemote, "`NAME` of the git remote to fetch from and push to")
+	f.StringVar(&o.apiURL, "api-url", prbot.DefaultAPIURL, "GitHub REST API `URL` (GitHub Enterprise: https://HOST/api/v3)")
+	f.StringVar(&o.repoSlug, "repo-slug", "", "GitHub repository as `OWNER/NAME` (default: parsed from the remote's URL)")
+	f.StringVar(&o.rules, "rules", "all", "comma-separated `LIST` of rule IDs, or all, or none; one commit per rule")
+	f.StringVar(&o.configPath, "config", "", "oamfix config `FILE` (default: the nearest .oamfix.yaml on the base branch)")
 	f.BoolVar(&o.dryRun, "dry-run", false, "print the branch, the commits and the pull request body; push nothing")
 	f.BoolVar(&o.closeStale, "close-stale", false, "close the open pull request when nothing is left to fix")
 	return cmd

@@ -1,30 +1,82 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
+	"strings"
+	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
 
 // progressThreshold is the number of files from which a run shows progress.
 const progressThreshold = 200
 
-// newProgress returns a function to call once per processed file. It draws
-// a progress bar on stderr when stderr is a terminal and the run is long,
-// and does nothing otherwise (pipes, files, CI logs).
-func newProgress(stderr io.Writer, total int) func() {
-	f, ok := stderr.(*os.File)
-	if !ok || total < progressThreshold || !term.IsTerminal(int(f.Fd())) {
-		return func() {}
+// progressEvery is the least time between two redraws of the progress line.
+const progressEvery = 100 * time.Millisecond
+
+// progress draws a progress line ("oamfix [#####.....] 1234/10000 files")
+// on a terminal while a long run works. Every other line of output first
+// clears it (see clearing), so no fragment of it stays in the scrollback;
+// the next file processed draws it again below that output. A nil
+// *progress draws nothing.
+type progress struct {
+	w           io.Writer
+	total, done int
+	shown       bool
+	drawn       time.Time
+}
+
+// newProgress returns the progress line of a run over total files, or nil
+// when w is not a terminal or the run is short (pipes, files, CI logs).
+func newProgress(w io.Writer, terminal bool, total int) *progress {
+	if !terminal || total < progressThreshold {
+		return nil
 	}
-	bar := progressbar.NewOptions(total,
-		progressbar.OptionSetWriter(f),
-		progressbar.OptionSetDescription("oamfix"),
-		progressbar.OptionShowCount(),
-		progressbar.OptionClearOnFinish(),
-		progressbar.OptionThrottle(100_000_000),
-	)
-	return func() { _ = bar.Add(1) }
+	return &progress{w: w, total: total}
+}
+
+// terminal reports whether w is a terminal (a variable, so that tests can
+// stand in for one).
+var terminal = func(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// add counts one processed file and redraws the line, at most every
+// progressEvery.
+func (p *progress) add() {
+	if p == nil {
+		return
+	}
+	p.done++
+	if now := time.Now(); p.done == p.total || now.Sub(p.drawn) >= progressEvery {
+		p.drawn = now
+		const width = 30
+		filled := width * p.done / p.total
+		fmt.Fprintf(p.w, "\r\033[Koamfix [%s%s] %d/%d files", strings.Repeat("#", filled), strings.Repeat(".", width-filled), p.done, p.total)
+		p.shown = true
+	}
+}
+
+// clear erases the line if it is shown.
+func (p *progress) clear() {
+	if p != nil && p.shown {
+		io.WriteString(p.w, "\r\033[K")
+		p.shown = false
+	}
+}
+
+// clearing is an output stream that clears the progress line before each
+// write, so that output starts at the beginning of an empty line.
+type clearing struct {
+	w io.Writer
+	p *progress
+}
+
+// Write implements io.Writer.
+func (c clearing) Write(b []byte) (int, error) {
+	c.p.clear()
+	return c.w.Write(b)
 }

@@ -7,23 +7,22 @@ import (
 	"io"
 	"maps"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
 
-	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/engine"
 	"github.com/oamfix/oamfix/fixers"
 	"github.com/oamfix/oamfix/kio"
+	"github.com/oamfix/oamfix/oam"
 	"github.com/oamfix/oamfix/report"
 	"github.com/spf13/cobra"
 )
 
 // Exit codes of the CLI contract.
 const (
-	exitClean    = 0 // no findings left
-	exitFindings = 1 // findings remain
+	exitClean    = 0 // no open finding at or above --fail-on
+	exitFindings = 1 // open findings at or above --fail-on
 	exitBadInput = 2 // usage error or bad input
 )
 
@@ -42,6 +41,11 @@ type rootOptions struct {
 	maxFileSize int64
 	validate    bool
 	definitions []string
+	failOn      string
+	failOnEmpty bool
+	verbose     bool
+	quiet       bool
+	summary     bool
 	// followSymlinks lets --fix write through symbolic links that lead
 	// out of the PATHs given.
 	followSymlinks bool
@@ -59,9 +63,19 @@ lossless edits: every line a fix does not touch stays byte-identical.
 
 PATH is a file, a directory (searched recursively for *.yaml and *.yml, skipping
 hidden folders) or - for standard input. The default is the current directory.
+Each file uses the nearest .oamfix.yaml at or above its folder, unless --config
+names one for all.
 
-Exit codes: 0 no findings left, 1 findings remain (in check mode: any finding),
-2 usage error or bad input.`,
+Output: one line per finding that is fixed or open at low severity or above
+(-v: every finding, with its assumptions), then one summary line. With --diff,
+or with --fix -, stdout carries the diff or the fixed YAML and the findings go
+to stderr.
+
+Rules (--rules):
+` + ruleList() + `
+Exit codes: 0 nothing open at or above --fail-on, 1 open findings at or above
+--fail-on (default low: info findings never fail), 2 usage error or bad input
+(and, with --fail-on-empty, no Application found).`,
 		Example: `  # check every Application under the current directory
   oamfix
 
@@ -71,28 +85,38 @@ Exit codes: 0 no findings left, 1 findings remain (in check mode: any finding),
   # fix in place, only probes and replicas
   oamfix --fix --rules probes,replicas apps/
 
+  # a CI gate: fail on open critical or high findings, and when no Application is found
+  oamfix --fail-on high --fail-on-empty --quiet apps/
+
   # fix a stream: the fixed YAML goes to stdout
   cat app.yaml | oamfix --fix -`,
 		Args:          cobra.ArbitraryArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runRoot(o, args, stdin, stdout, stderr)
+			return runRoot(cmd, o, args, stdin, stdout, stderr)
 		},
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.fix, "fix", false, "write fixes in place")
 	f.BoolVar(&o.diff, "diff", false, "print a unified diff of the fixes to stdout (alone: a dry run, nothing written)")
-	f.StringVar(&o.rules, "rules", "all", "comma-separated rule IDs, or all, or none")
-	f.StringVar(&o.configPath, "config", "", "oamfix config file (kind OAMFixConfig; see `oamfix config default`)")
-	f.StringVar(&o.format, "format", "text", "findings output: "+strings.Join(report.Formats(), ", "))
-	f.Int64Var(&o.maxFileSize, "max-file-size", kio.DefaultMaxFileSize, "largest input file in bytes")
+	f.StringVar(&o.rules, "rules", "all", "comma-separated `LIST` of rule IDs, or all, or none")
+	f.StringVar(&o.configPath, "config", "", "config `FILE` for every input (default: the nearest .oamfix.yaml at or above each file; see oamfix config default)")
+	f.StringVar(&o.format, "format", "text", "findings output `FORMAT`: "+strings.Join(report.Formats(), ", "))
+	f.Int64Var(&o.maxFileSize, "max-file-size", kio.DefaultMaxFileSize, "largest input file (or standard input) in `BYTES`")
 	f.BoolVar(&o.validate, "validate", false, "validate every Application after fixing (CRD structure and known definitions)")
-	f.StringSliceVar(&o.definitions, "definitions", nil, "folder of ComponentDefinition/TraitDefinition YAML or .cue files to validate against (implies --validate; repeatable)")
+	f.StringSliceVar(&o.definitions, "definitions", nil, "`DIR` of ComponentDefinition/TraitDefinition YAML or .cue files to validate against (implies --validate; repeatable)")
 	f.BoolVar(&o.followSymlinks, "follow-symlinks", false, "with --fix, also write files that symbolic links lead to outside the PATHs given")
+	f.StringVar(&o.failOn, "fail-on", string(fixers.Low), "exit 1 when a finding of this `SEVERITY` or above stays open: critical, high, medium, low, info, or none")
+	f.BoolVar(&o.failOnEmpty, "fail-on-empty", false, "exit 2 when no Application is found")
+	f.BoolVarP(&o.verbose, "verbose", "v", false, "text output: also info and suppressed findings, assumptions and why a fix was not written")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only errors and the summary line")
+	f.BoolVar(&o.summary, "summary", false, "text output: counts per rule and severity instead of findings")
+	cmd.MarkFlagsMutuallyExclusive("verbose", "quiet", "summary")
+	cmd.SuggestionsMinimumDistance = 2
 	cmd.AddCommand(
 		newVersionCommand(stdout),
-		newConfigCommand(stdout),
+		newConfigCommand(stdout, stderr),
 		newFnCommand(stdin, stdout, stderr),
 		newDefsCommand(stdout),
 		newPRCommand(stdout, stderr),
@@ -111,6 +135,20 @@ Exit codes: 0 no findings left, 1 findings remain (in check mode: any finding),
 	return cmd
 }
 
+// ruleList lists the rules for --help: ID, severity, whether it fixes or
+// only checks, and summary.
+func ruleList() string {
+	var b strings.Builder
+	for _, r := range fixers.All() {
+		what := "check"
+		if r.Fixable {
+			what = "fix"
+		}
+		fmt.Fprintf(&b, "  %-18s %-9s %-6s %s\n", r.ID, r.Severity, what, r.Summary())
+	}
+	return b.String()
+}
+
 // fileOutcome is what became of one input: its findings, its diff (with
 // --diff), the fixed stream (for - with --fix), or why it was skipped or failed.
 type fileOutcome struct {
@@ -125,17 +163,37 @@ type fileOutcome struct {
 	err    error
 	// skipped explains a file passed over without an error.
 	skipped string
+	// config is the config the file was checked with.
+	config *runConfig
+	// apps counts its Applications; nearMisses names documents that look
+	// like Applications oamfix does not check.
+	apps       int
+	nearMisses []string
 }
 
-func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if !report.Known(o.format) {
-		fmt.Fprintf(stderr, "oamfix: unknown --format %q (want one of %s)\n", o.format, strings.Join(report.Formats(), ", "))
+func runRoot(cmd *cobra.Command, o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	usage := func(format string, a ...any) error {
+		fmt.Fprintf(stderr, "oamfix: "+format+"\n", a...)
 		return &exitError{exitBadInput}
+	}
+	if !report.Known(o.format) {
+		return usage("unknown --format %q (want one of %s)", o.format, strings.Join(report.Formats(), ", "))
+	}
+	if o.format != "text" && (o.verbose || o.summary) {
+		return usage("-v and --summary choose what the text format prints; --format %s prints every finding", o.format)
 	}
 	rules, err := fixers.Select(o.rules)
 	if err != nil {
-		fmt.Fprintf(stderr, "oamfix: %v\n", err)
-		return &exitError{exitBadInput}
+		return usage("%v", err)
+	}
+	failOn := fixers.Severity("")
+	if !strings.EqualFold(strings.TrimSpace(o.failOn), "none") {
+		if failOn, err = fixers.ParseSeverity(o.failOn); err != nil {
+			return usage("--fail-on: %v, or none", err)
+		}
+	}
+	if err := checkArgs(cmd, o, args, stdin); err != nil {
+		return usage("%v", err)
 	}
 	if len(args) == 0 {
 		args = []string{"."}
@@ -149,57 +207,99 @@ func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.W
 	sig := watchSignals(batch, stderr)
 	defer sig.stop()
 	stdout = sig.output(stdout)
-	cfg := config.Default()
+	cs := &configs{override: o.configPath, definitions: o.definitions, validate: o.validate, rules: rules, checkOnly: !o.fix && !o.diff}
+	paths, expandErrs := kio.Expand(args)
+	perFile := make([]*runConfig, len(paths))
+	for i, p := range paths {
+		if perFile[i], err = cs.forFile(p); err != nil {
+			return usage("%v", err)
+		}
+	}
+	if len(paths) == 0 && o.configPath != "" {
+		if _, err := cs.forFile(kio.Stdin); err != nil { // --config is checked even with no file
+			return usage("%v", err)
+		}
+	}
+	// A progress line on a terminal is cleared before any other output.
+	prog := newProgress(stderr, terminal(stderr), len(paths))
+	if prog != nil {
+		if terminal(stdout) {
+			stdout = clearing{stdout, prog}
+		}
+		stderr = clearing{stderr, prog}
+	}
+	notes := stderr // warnings and notes; --quiet leaves errors and the summary
+	if o.quiet {
+		notes = io.Discard
+	}
+	used := cs.used(perFile)
 	if o.configPath == "" {
-		if o.configPath = discoverConfig(args); o.configPath != "" {
-			fmt.Fprintf(stderr, "oamfix: using config %s\n", o.configPath)
+		for _, rc := range used {
+			if rc.path != "" {
+				fmt.Fprintf(notes, "oamfix: using config %s%s\n", rc.path, forFiles(used, rc, perFile))
+			}
 		}
-	}
-	if o.configPath != "" {
-		if cfg, err = config.Load(o.configPath); err != nil {
-			fmt.Fprintf(stderr, "oamfix: %v\n", err)
-			return &exitError{exitBadInput}
-		}
-	}
-	paths, errs := kio.Expand(args)
-	code := exitClean
-	for _, e := range errs {
-		fmt.Fprintf(stderr, "oamfix: error: %v\n", e)
-		code = exitBadInput
-	}
-	opts := engine.Options{Config: cfg, Rules: rules, CheckOnly: !o.fix && !o.diff}
-	if err := opts.UseDefinitions(append(cfg.Spec.Definitions, o.definitions...), o.validate || cfg.Spec.Validate); err != nil {
-		fmt.Fprintf(stderr, "oamfix: %v\n", err)
-		return &exitError{exitBadInput}
 	}
 	// With --diff or a fixed stream on stdout, findings go to stderr.
 	findingsOut := stdout
 	streamFix := o.fix && len(paths) == 1 && paths[0] == kio.Stdin
-	if o.diff || streamFix {
+	findingsOnStderr := o.diff || streamFix
+	if findingsOnStderr {
 		findingsOut = stderr
 	}
+	level := o.textLevel()
 	// Text and JSON findings stream file by file, so memory stays flat on
 	// big runs; sarif and markdown need every finding first.
 	var stream interface {
 		Write([]fixers.Finding) error
+		SetConfig(string)
+		SetRun(report.Run)
 		Close() error
 	}
 	switch o.format {
 	case "text":
-		stream = report.NewTextWriter(findingsOut)
+		stream = report.NewTextWriterLevel(findingsOut, level)
 	case "json":
 		stream = report.NewJSONWriter(findingsOut)
 	}
 	var all []fixers.Finding
 	sources := map[string][]byte{}
-	open := 0
+	var run report.Run
+	var tally report.Tally
+	var errs []string
+	failing := 0
+	// Errors show as they happen, except in --summary and --quiet runs,
+	// and at the end (see endOfRun).
+	inline := level != report.TextCounts && !o.quiet
+	fail := func(err error) {
+		errs = append(errs, err.Error())
+		if inline {
+			fmt.Fprintf(stderr, "oamfix: error: %v\n", err)
+		}
+	}
+	for _, e := range expandErrs {
+		fail(e)
+	}
 	show := func(oc fileOutcome) {
+		run.Files++
+		run.Applications += oc.apps
+		for _, m := range oc.nearMisses {
+			fmt.Fprintf(notes, "oamfix: warning: %s\n", m)
+		}
 		if oc.skipped != "" {
-			fmt.Fprintf(stderr, "oamfix: warning: %s\n", oc.skipped)
+			fmt.Fprintf(notes, "oamfix: warning: %s\n", oc.skipped)
 			return
 		}
-		open += remaining(oc.findings)
+		tally.Add(oc.findings...)
+		for _, f := range oc.findings {
+			if f.Status == fixers.Open && f.Severity.AtLeast(failOn) {
+				failing++
+			}
+		}
 		if stream != nil {
+			if len(used) > 1 && oc.config != nil {
+				stream.SetConfig(oc.config.path)
+			}
 			stream.Write(oc.findings)
 		} else {
 			all = append(all, oc.findings...)
@@ -208,8 +308,7 @@ func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.W
 			sources[oc.findings[0].File] = oc.source
 		}
 		if oc.err != nil {
-			fmt.Fprintf(stderr, "oamfix: error: %v\n", oc.err)
-			code = exitBadInput
+			fail(oc.err)
 			return
 		}
 		io.WriteString(stdout, oc.diff)
@@ -235,100 +334,70 @@ func runRoot(o *rootOptions, args []string, stdin io.Reader, stdout, stderr io.W
 		}
 		held = held[:0]
 	}
-	processAll(paths, o, opts, stdin, batch, newProgress(stderr, len(paths)), func(oc fileOutcome) {
+	processAll(paths, o, perFile, stdin, batch, prog.add, func(oc fileOutcome) {
 		held = append(held, oc)
 		if len(held) >= commitEvery {
 			commit()
 		}
 	})
 	commit()
+	prog.clear()
+	run.Errors = len(errs)
+	endOfRun(notes, stderr, args, run, tally, errs, inline, o.format == "text" && level == report.TextDefault)
 	var err2 error
 	if stream != nil {
+		stream.SetRun(run)
 		err2 = stream.Close()
 	} else {
-		ropts := report.Options{
-			SARIF:    report.SARIFOptions{ToolVersion: versionString(), Sources: sources},
-			Markdown: report.MarkdownOptions{Config: cfg},
+		ropts := report.Options{SARIF: report.SARIFOptions{ToolVersion: versionString(), Sources: sources}}
+		if len(used) == 1 { // the capacity model of the run's one config
+			ropts.Markdown.Config = used[0].cfg
 		}
 		err2 = report.WriteWith(findingsOut, o.format, all, ropts)
 	}
 	if err2 != nil {
-		fmt.Fprintf(stderr, "oamfix: error: %v\n", err2)
-		return &exitError{exitBadInput}
+		return usage("error: %v", err2)
+	}
+	if o.format != "text" && !findingsOnStderr { // else the report carries its own summary
+		fmt.Fprintln(stderr, tally.Line(run))
 	}
 	if c := sig.finish(); c != 0 {
 		return &exitError{c}
 	}
-	if code == exitClean && open > 0 {
-		code = exitFindings
-	}
-	if code != exitClean {
-		return &exitError{code}
+	switch {
+	case len(errs) > 0:
+		return &exitError{exitBadInput}
+	case o.failOnEmpty && run.Applications == 0:
+		return &exitError{exitBadInput}
+	case failing > 0:
+		return &exitError{exitFindings}
 	}
 	return nil
+}
+
+// textLevel is what the text format prints, from -v, --summary and --quiet.
+func (o *rootOptions) textLevel() report.TextLevel {
+	switch {
+	case o.verbose:
+		return report.TextVerbose
+	case o.summary:
+		return report.TextCounts
+	case o.quiet:
+		return report.TextQuiet
+	}
+	return report.TextDefault
 }
 
 // commitEvery is how many files a write batch holds before it is synced
 // and renamed into place.
 const commitEvery = 256
 
-// ConfigFileName is the config file oamfix looks for when --config is not given.
-const ConfigFileName = ".oamfix.yaml"
-
-// discoverConfig finds the nearest .oamfix.yaml: in the first PATH (or its
-// folder, for a file) or any folder above it. Returns "" when there is none.
-func discoverConfig(args []string) string {
-	start := args[0]
-	if start == kio.Stdin {
-		start = "."
-	}
-	if info, err := os.Stat(start); err == nil && !info.IsDir() {
-		start = filepath.Dir(start)
-	}
-	abs, err := filepath.Abs(start)
-	if err != nil {
-		return ""
-	}
-	for dir := abs; ; dir = filepath.Dir(dir) {
-		candidate := filepath.Join(dir, ConfigFileName)
-		if info, err := os.Stat(candidate); err == nil && info.Mode().IsRegular() {
-			if rel, err := filepath.Rel(mustGetwd(), candidate); err == nil && !strings.HasPrefix(rel, "..") {
-				return rel
-			}
-			return candidate
-		}
-		if filepath.Dir(dir) == dir {
-			return ""
-		}
-	}
-}
-
-func mustGetwd() string {
-	wd, err := os.Getwd()
-	if err != nil {
-		return "/"
-	}
-	return wd
-}
-
-// remaining counts open findings that should fail a run: every open finding
-// above info severity.
-func remaining(fs []fixers.Finding) int {
-	n := 0
-	for _, f := range fs {
-		if f.Status == fixers.Open && f.Severity != fixers.Info {
-			n++
-		}
-	}
-	return n
-}
-
 // processAll processes files on a bounded worker pool sized to the CPUs.
 // Each worker writes its file as soon as it is fixed (so an interrupted run
 // leaves every file either original or complete). emit gets the outcomes
 // one at a time, in input order, so output is deterministic and an outcome
 // is released as soon as it is printed.
-func processAll(paths []string, o *rootOptions, opts engine.Options, stdin io.Reader, batch *kio.Batch, progress func(), emit func(fileOutcome)) {
+func processAll(paths []string, o *rootOptions, cfgs []*runConfig, stdin io.Reader, batch *kio.Batch, progress func(), emit func(fileOutcome)) {
 	type indexed struct {
 		i  int
 		oc fileOutcome
@@ -342,7 +411,7 @@ func processAll(paths []string, o *rootOptions, opts engine.Options, stdin io.Re
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				done <- indexed{i, processOne(paths[i], o, opts, stdin, batch)}
+				done <- indexed{i, processOne(paths[i], o, cfgs[i], stdin, batch)}
 			}
 		}()
 	}
@@ -375,8 +444,8 @@ func processAll(paths []string, o *rootOptions, opts engine.Options, stdin io.Re
 }
 
 // processOne reads, fixes, projects, diffs and (with --fix) stages one
-// file's new bytes in the write batch.
-func processOne(path string, o *rootOptions, opts engine.Options, stdin io.Reader, batch *kio.Batch) fileOutcome {
+// file's new bytes in the write batch, with the file's config.
+func processOne(path string, o *rootOptions, rc *runConfig, stdin io.Reader, batch *kio.Batch) fileOutcome {
 	var f *kio.File
 	var err error
 	if path == kio.Stdin {
@@ -393,11 +462,17 @@ func processOne(path string, o *rootOptions, opts engine.Options, stdin io.Reade
 		}
 		return fileOutcome{err: err}
 	}
-	res, err := engine.Process(f, opts)
-	if err != nil {
-		return fileOutcome{err: err}
+	apps := 0
+	for _, d := range f.Docs {
+		if d.Node != nil && oam.IsApplication(d.Node.YNode()) {
+			apps++
+		}
 	}
-	oc := fileOutcome{findings: res.Findings, path: path}
+	res, err := engine.Process(f, rc.opts)
+	if err != nil {
+		return fileOutcome{err: err, config: rc, apps: apps}
+	}
+	oc := fileOutcome{findings: res.Findings, path: path, config: rc, apps: apps, nearMisses: nearMisses(f)}
 	if o.format == "sarif" {
 		oc.source = res.Before
 	}

@@ -8,7 +8,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3".
+// version is set at build time with -ldflags "-X main.version=v1.2.3";
+// make build, make install and make dist set it from git describe.
 var version = "dev"
 
 func newVersionCommand(stdout io.Writer) *cobra.Command {
@@ -24,11 +25,30 @@ func newVersionCommand(stdout io.Writer) *cobra.Command {
 	}
 }
 
-// versionString is the build's version: set by -ldflags, else the module
-// version go install recorded, else "dev".
+// versionString is the build's version: set by -ldflags (git describe,
+// with make), else the version go install or go build recorded from the
+// module or the git checkout (a tag, or a pseudo-version naming the
+// commit, +dirty when the tree had changes), else the commit alone, else
+// "dev".
 func versionString() string {
-	if info, ok := debug.ReadBuildInfo(); ok && version == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
+	info, ok := debug.ReadBuildInfo()
+	if version != "dev" || !ok {
+		return version
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	rev, dirty := "", ""
+	for _, s := range info.Settings {
+		switch {
+		case s.Key == "vcs.revision" && len(s.Value) >= 12:
+			rev = s.Value[:12]
+		case s.Key == "vcs.modified" && s.Value == "true":
+			dirty = "+dirty"
+		}
+	}
+	if rev != "" {
+		return "dev-" + rev + dirty
 	}
 	return version
 }
