@@ -334,11 +334,11 @@ func TestKptEvalFailedRun(t *testing.T) {
 			t.Errorf("not-applied result: %s", r)
 		}
 	}
-	if got := ruleSet(failed, isError); got != "backup,critical-floors,observability,replicas" {
-		t.Errorf("error results of rules %s, want backup,critical-floors,observability,replicas", got)
+	if got := ruleSet(failed, isError); got != "backup,critical-floors,network-policy,observability,replicas" {
+		t.Errorf("error results of rules %s, want backup,critical-floors,network-policy,observability,replicas", got)
 	}
 	// kpt prints the results; oamfix's stderr only counts them.
-	if !strings.Contains(out, "oamfix: failed on 4 error result(s), listed in the results; nothing was changed") || strings.Contains(out, "oamfix: [error]") {
+	if !strings.Contains(out, "oamfix: failed on 5 error result(s), listed in the results; nothing was changed") || strings.Contains(out, "oamfix: [error]") {
 		t.Errorf("kpt output repeats the errors on stderr, or lacks the count:\n%s", out)
 	}
 

@@ -404,7 +404,7 @@ func TestKptREADMEKptfile(t *testing.T) {
 		}
 	}
 	status := first["Kptfile"]
-	for _, want := range []string{"reason: RenderSuccess", "status: fixed", "        failOn: high\n        mode: check\n        rules: cors,probes,circuit-breaker,network-policy\n"} {
+	for _, want := range []string{"reason: RenderSuccess", "status: fixed", "        failOn: high\n        mode: check\n        rules: cors,probes,circuit-breaker\n"} {
 		if !strings.Contains(status, want) {
 			t.Errorf("the rendered Kptfile lacks %q:\n%s", want, status)
 		}
