@@ -270,6 +270,9 @@ type Tally struct {
 	// Unwritten counts open findings whose fix was not written because a
 	// precondition is unmet.
 	Unwritten int
+	// UnknownTypes counts the components no rule could check (the
+	// unknown-type findings).
+	UnknownTypes int
 	// rules counts findings per rule: open per severity, fixed, suppressed.
 	rules map[string]*ruleCount
 }
@@ -293,6 +296,9 @@ func (t *Tally) Add(fs ...fixers.Finding) {
 			t.rules[f.Rule] = rc
 		}
 		t.Total++
+		if f.Rule == fixers.UnknownType.ID {
+			t.UnknownTypes++
+		}
 		switch f.Status {
 		case fixers.Fixed:
 			t.Fixed++
@@ -327,6 +333,9 @@ func (t *Tally) Line(r Run) string {
 		b.WriteString(" (" + strings.Join(bySeverity, ", ") + ")")
 	}
 	fmt.Fprintf(&b, ", %d fixed, %d suppressed, %s", t.Fixed, t.Suppressed, plural(r.Errors, "error"))
+	if t.UnknownTypes > 0 {
+		fmt.Fprintf(&b, "; %s of a type oamfix cannot classify (unknown-type)", plural(t.UnknownTypes, "component"))
+	}
 	return b.String()
 }
 
