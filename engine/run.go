@@ -25,6 +25,10 @@ type Doc struct {
 	// Line converts a node line (1-based within the document) to a file
 	// line; nil when node lines are file lines.
 	Line func(int) int
+	// Touch, when set, is called with every existing node a fix is about
+	// to change in place (kio.Document.Touch), so that the change can be
+	// spliced into the original text; nil when nothing records edits.
+	Touch func(*yaml.Node)
 }
 
 // Added is a document a fix adds: Root goes after Docs[After].
@@ -231,6 +235,11 @@ func settle(r *fixers.Rule, mode config.Mode, cfg *config.Config, app *oam.App, 
 		return f, false
 	}
 	for _, e := range rep.Fix.Edits {
+		if d.Touch != nil {
+			for _, n := range e.Targets() {
+				d.Touch(n)
+			}
+		}
 		e.Apply(addDocument)
 	}
 	f.Status = fixers.Fixed

@@ -15,8 +15,11 @@ import (
 // trait to every component, change each component type in place) over each
 // hard case of the write-back notes under testdata/writeback/<case>/ and
 // compares the output (want.yaml), its diff (want.diff) or the refusal
-// (want.err) byte-for-byte; a second run must change nothing.
+// (want.err) byte-for-byte; a second run must change nothing. The edits
+// are recorded and spliced; rendering the edited documents whole must give
+// the same bytes, and no case falls back to it.
 func TestGoldenWriteback(t *testing.T) {
+	var stats ProjectStats
 	dirs, _ := filepath.Glob(filepath.Join("..", "testdata", "writeback", "*"))
 	if len(dirs) == 0 {
 		t.Fatal("no cases under ../testdata/writeback")
@@ -29,7 +32,15 @@ func TestGoldenWriteback(t *testing.T) {
 				t.Fatal(err)
 			}
 			name := "testdata/writeback/" + filepath.Base(dir) + "/input.yaml"
-			out, err := editAll(t, name, input)
+			out, f, err := runEdits(t, name, input, false, testEdits...)
+			if f != nil {
+				stats.Add(f.Stats)
+			}
+			whole, _, wholeErr := runEdits(t, name, input, true, testEdits...)
+			if (err == nil) != (wholeErr == nil) || err == nil && !bytes.Equal(out, whole) {
+				d, _ := UnifiedDiff(name, whole, out)
+				t.Errorf("splicing differs from the whole-document rendering (error %v, whole %v; - whole, + spliced):\n%s", err, wholeErr, d)
+			}
 			if err != nil {
 				testenv.Golden(t, filepath.Join(dir, "want.err"), []byte(err.Error()+"\n"))
 				return
@@ -40,7 +51,7 @@ func TestGoldenWriteback(t *testing.T) {
 			}
 			testenv.Golden(t, filepath.Join(dir, "want.yaml"), out)
 			testenv.Golden(t, filepath.Join(dir, "want.diff"), []byte(diff))
-			again, err := editAll(t, name, out)
+			again, _, err := runEdits(t, name, out, false, testEdits...)
 			if err != nil || !bytes.Equal(again, out) {
 				d, _ := UnifiedDiff(name, out, again)
 				t.Errorf("second run changed the output (err %v):\n%s", err, d)
@@ -50,27 +61,14 @@ func TestGoldenWriteback(t *testing.T) {
 			}
 		})
 	}
+	t.Logf("write-back cases: %s", stats)
+	if len(stats.Fallbacks) > 0 {
+		t.Errorf("edits fell back to the whole-document rendering:\n%s", strings.Join(stats.Fallbacks, "\n"))
+	}
 	if noGit != nil {
 		// Every other check ran; only git apply could not.
 		testenv.Missing(t, "git is not installed: the diffs were not checked with git apply")
 	}
-}
-
-// editAll applies every test-only edit to every Application, then projects.
-func editAll(t *testing.T, name string, data []byte) ([]byte, error) {
-	f, err := Parse(name, data)
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range f.Docs {
-		if isApplication(d) {
-			d.Snapshot()
-			for _, e := range testEdits {
-				e.apply(t, d.Node)
-			}
-		}
-	}
-	return Project(f)
 }
 
 // gitApply checks that `git apply` turns input into out with the diff.
