@@ -7,6 +7,9 @@ GO        ?= go
 TOOLS     := $(CURDIR)/.tools/bin
 KUSTOMIZE := $(TOOLS)/kustomize
 KUSTOMIZE_VERSION ?= v5.8.1
+# yq is for make bench only (the hand-written alternative it is compared with).
+YQ        := $(TOOLS)/yq
+YQ_VERSION ?= v4.54.3
 FUZZTIME  ?= 10s
 # Tests find kustomize here (and skip nothing: make test installs it first).
 export OAMFIX_KUSTOMIZE := $(KUSTOMIZE)
@@ -62,9 +65,13 @@ golden:
 	OAMFIX_UPDATE_GOLDEN=1 $(GO) test -count=1 ./... -run 'Golden|Render'
 	git status --short testdata
 
-## bench: print the benchmark table (floor vs check vs fix).
-bench:
-	OAMFIX_BENCH=1 $(GO) test -run TestBenchmarkTable -bench . -benchmem -benchtime=3x -timeout 30m -v ./bench/
+## bench: print the benchmark tables (floor vs check vs fix in process and
+## as a whole process, and a yq loop); OAMFIX_BENCH_WRITE=1 writes them into BENCHMARKS.md.
+bench: $(YQ)
+	OAMFIX_BENCH=1 OAMFIX_YQ=$(YQ) $(GO) test -run TestBenchmarkTable -bench . -benchmem -benchtime=3x -timeout 30m -v ./bench/
+
+$(YQ):
+	GOBIN=$(TOOLS) $(GO) install github.com/mikefarah/yq/v4@$(YQ_VERSION)
 
 ## lint: gofmt and go vet must be clean.
 lint:

@@ -29,11 +29,46 @@ func (c *Config) IsCritical(component string) bool {
 // syntax, case-sensitive). Malformed patterns match nothing.
 func MatchAny(patterns []string, s string) bool {
 	for _, p := range patterns {
-		if ok, _ := path.Match(p, s); ok {
+		if match(p, s) {
 			return true
 		}
 	}
 	return false
+}
+
+// match is path.Match, without its cost for the patterns type lists are
+// made of: a name, or a name with "*" wildcards (matched on a name without
+// "/", which "*" would not cross).
+func match(pattern, s string) bool {
+	for i := 0; i < len(pattern); i++ {
+		if c := pattern[i]; c == '?' || c == '[' || c == '\\' {
+			ok, _ := path.Match(pattern, s)
+			return ok
+		}
+	}
+	if strings.IndexByte(s, '/') >= 0 {
+		ok, _ := path.Match(pattern, s)
+		return ok
+	}
+	i := strings.IndexByte(pattern, '*')
+	if i < 0 {
+		return pattern == s
+	}
+	if !strings.HasPrefix(s, pattern[:i]) {
+		return false
+	}
+	s, pattern = s[i:], pattern[i+1:]
+	for {
+		j := strings.IndexByte(pattern, '*')
+		if j < 0 {
+			return strings.HasSuffix(s, pattern)
+		}
+		k := strings.Index(s, pattern[:j])
+		if k < 0 {
+			return false
+		}
+		s, pattern = s[k+j:], pattern[j+1:]
+	}
 }
 
 // Component kinds, as KindOf returns them.
@@ -59,7 +94,17 @@ type TypePattern struct {
 // them data stores.
 func (v Vocabulary) kindLists() []TypePattern {
 	var out []TypePattern
-	for _, l := range []struct {
+	v.eachPattern(func(p TypePattern) bool {
+		out = append(out, p)
+		return false
+	})
+	return out
+}
+
+// eachPattern calls fn with the vocabulary's type patterns in the order of
+// kindLists, until fn returns true.
+func (v Vocabulary) eachPattern(fn func(TypePattern) bool) {
+	for _, l := range [...]struct {
 		kind     string
 		patterns []string
 	}{
@@ -67,10 +112,11 @@ func (v Vocabulary) kindLists() []TypePattern {
 		{ServiceKind, v.ServiceTypes}, {WorkerKind, v.WorkerTypes}, {DataStoreKind, v.DataStoreTypes},
 	} {
 		for _, p := range l.patterns {
-			out = append(out, TypePattern{l.kind, p})
+			if fn(TypePattern{l.kind, p}) {
+				return
+			}
 		}
 	}
-	return out
 }
 
 // listField names the vocabulary list of each kind.
@@ -96,20 +142,26 @@ type TypeMatch struct {
 // worker@*), then without a version suffix such as @v1. Patterns the
 // config file set win over the built-in ones.
 func (v Vocabulary) KindOf(componentType string) TypeMatch {
-	lists := v.kindLists()
-	for _, user := range []bool{true, false} {
-		for _, t := range []string{componentType, stripVersion(componentType)} {
-			for _, p := range lists {
-				if v.isUser(p) != user {
-					continue
+	types := [2]string{strings.ToLower(componentType), strings.ToLower(stripVersion(componentType))}
+	var found TypeMatch
+	for _, user := range [2]bool{true, false} {
+		if user && len(v.UserTypes) == 0 {
+			continue
+		}
+		for _, t := range types {
+			v.eachPattern(func(p TypePattern) bool {
+				if (len(v.UserTypes) > 0 && v.isUser(p)) != user || !match(p.Pattern, t) {
+					return false
 				}
-				if ok, _ := path.Match(p.Pattern, strings.ToLower(t)); ok {
-					return TypeMatch{Kind: p.Kind, Field: "spec.vocabulary." + listField[p.Kind], Pattern: p.Pattern, User: user}
-				}
+				found = TypeMatch{Kind: p.Kind, Field: "spec.vocabulary." + listField[p.Kind], Pattern: p.Pattern, User: user}
+				return true
+			})
+			if found.Kind != "" {
+				return found
 			}
 		}
 	}
-	return TypeMatch{}
+	return found
 }
 
 // isUser reports whether the config file set the pattern.

@@ -86,10 +86,12 @@ func Process(f *kio.File, opts Options) (*Result, error) {
 		if d.Node == nil || !oam.IsApplication(d.Node.YNode()) {
 			continue
 		}
+		doc := Doc{Node: d.Node.YNode(), File: f.Path, Index: d.Index, Line: d.Line}
 		if !opts.CheckOnly {
-			d.Snapshot()
+			d.RecordEdits()
+			doc.Touch = d.Touch
 		}
-		docs = append(docs, Doc{Node: d.Node.YNode(), File: f.Path, Index: d.Index, Line: d.Line})
+		docs = append(docs, doc)
 		kdocs = append(kdocs, d)
 	}
 	out, err := Run(docs, opts)
@@ -105,12 +107,10 @@ func Process(f *kio.File, opts Options) (*Result, error) {
 	for _, a := range out.Added {
 		f.AddDocument(kdocs[a.After].Index, a.Root)
 	}
-	if len(out.Added) == 0 {
-		// Documents no fix touched keep their bytes without being rendered.
-		for i, d := range kdocs {
-			if !out.Changed[i] {
-				d.Forget()
-			}
+	// Documents no fix touched keep their bytes without being rendered.
+	for i, d := range kdocs {
+		if !out.Changed[i] {
+			d.Forget()
 		}
 	}
 	projected, err := kio.Project(f)

@@ -3,8 +3,10 @@ package engine
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/oamfix/oamfix/catalog"
 	"github.com/oamfix/oamfix/config"
@@ -27,6 +29,10 @@ type Doc struct {
 	// Line converts a node line (1-based within the document) to a file
 	// line; nil when node lines are file lines.
 	Line func(int) int
+	// Touch, when set, is called with every existing node a fix is about
+	// to change in place (kio.Document.Touch), so that the change can be
+	// spliced into the original text; nil when nothing records edits.
+	Touch func(*yaml.Node)
 }
 
 // Added is a document a fix adds: Root goes after Docs[After].
@@ -261,6 +267,11 @@ func settle(r *fixers.Rule, mode config.Mode, cfg *config.Config, app *oam.App, 
 	for _, e := range rep.Fix.Edits {
 		if undo != nil {
 			*undo = append(*undo, e.Capture())
+		}
+		if d.Touch != nil {
+			for _, n := range e.Targets() {
+				d.Touch(n)
+			}
 		}
 		e.Apply(addDocument)
 	}
@@ -510,13 +521,61 @@ func describeEdit(app *oam.App, e fixers.Edit, f *fixers.Finding) {
 // text renders nodes for a finding: a scalar's value, a collection on one
 // line (several items as one flow list).
 func text(ns ...*yaml.Node) string {
-	if len(ns) == 1 {
-		if ns[0].Kind == yaml.ScalarNode {
-			return ns[0].Value
-		}
-		return oam.FlowText(ns[0])
+	if len(ns) == 1 && ns[0].Kind == yaml.ScalarNode {
+		return ns[0].Value
 	}
-	return oam.FlowText(oam.Seq(ns...))
+	var key strings.Builder
+	for _, n := range ns {
+		shape(&key, n)
+	}
+	if t, ok := flowTexts.Load(key.String()); ok {
+		return t.(string)
+	}
+	var t string
+	if len(ns) == 1 {
+		t = oam.FlowText(ns[0])
+	} else {
+		t = oam.FlowText(oam.Seq(ns...))
+	}
+	if flowTextCount.Add(1) <= maxFlowTexts {
+		flowTexts.Store(key.String(), t)
+	}
+	return t
+}
+
+// flowTexts memoizes text by the shape of the nodes: fixes propose the
+// same values over and over (the same trait for every component), and
+// rendering them was most of what describing a finding cost.
+var (
+	flowTexts     sync.Map // shape -> text
+	flowTextCount atomic.Int64
+)
+
+// maxFlowTexts bounds the memo; later values are rendered every time.
+const maxFlowTexts = 1 << 14
+
+// shape writes what oam.FlowText renders of n: kinds, tags, scalar styles
+// and values, aliases followed (comments, anchors and positions do not
+// show).
+func shape(b *strings.Builder, n *yaml.Node) {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	b.WriteString(strconv.Itoa(int(n.Kind)))
+	b.WriteByte(' ')
+	b.WriteString(n.Tag)
+	b.WriteByte(' ')
+	b.WriteString(strconv.Itoa(int(n.Style &^ yaml.FlowStyle)))
+	b.WriteByte(' ')
+	b.WriteString(strconv.Itoa(len(n.Value)))
+	b.WriteByte(':')
+	b.WriteString(n.Value)
+	b.WriteString(strconv.Itoa(len(n.Content)))
+	b.WriteByte('(')
+	for _, c := range n.Content {
+		shape(b, c)
+	}
+	b.WriteByte(')')
 }
 
 func setIfEmpty(s *string, v string) {

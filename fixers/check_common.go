@@ -3,11 +3,11 @@ package fixers
 import (
 	"fmt"
 	"math"
-	"path"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/oam"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -29,18 +29,7 @@ func typeMatchesFold(patterns []string, typ string) bool {
 	if t == "" {
 		return false
 	}
-	for _, p := range patterns {
-		if !strings.ContainsAny(p, "*?[\\") {
-			if p == t {
-				return true
-			}
-			continue
-		}
-		if ok, _ := path.Match(p, t); ok {
-			return true
-		}
-	}
-	return false
+	return config.MatchAny(patterns, t)
 }
 
 // scalarVisit is one scalar met by walkScalars: its mapping key ("" for a

@@ -32,6 +32,7 @@ func TestCorpusFixTwice(t *testing.T) {
 	transitions := map[string]int{}
 	unmet := map[string]map[string]int{} // rule -> precondition -> findings left open
 	var changedFiles, unparsed, refused int
+	var splicing kio.ProjectStats
 	for _, path := range files {
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -45,6 +46,7 @@ func TestCorpusFixTwice(t *testing.T) {
 		before := commentCount(f)
 		moved := kindChanges(f, cfg, transitions)
 		res, err := engine.Process(f, opts)
+		splicing.Add(f.Stats)
 		if err != nil {
 			refused++
 			t.Errorf("%v", err)
@@ -113,7 +115,10 @@ func TestCorpusFixTwice(t *testing.T) {
 	}
 	sort.Strings(moves)
 	b.WriteString("\n  kinds that moved (old type globs -> workload model): " + strings.Join(moves, ", "))
-	t.Logf("corpus: %d files, %d changed, %d do not parse, %d refused%s", len(files), changedFiles, unparsed, refused, b.String())
+	t.Logf("corpus: %d files, %d changed, %d do not parse, %d refused%s\n  edits written: %s", len(files), changedFiles, unparsed, refused, b.String(), splicing)
+	if len(splicing.Fallbacks) > 0 {
+		t.Errorf("edits fell back to the whole-document rendering:\n%s", strings.Join(splicing.Fallbacks, "\n"))
+	}
 	if changedFiles == 0 {
 		t.Fatal("no corpus file was fixed")
 	}

@@ -209,6 +209,33 @@ func (e Edit) Apply(addDocument func(after, root *yaml.Node)) {
 	}
 }
 
+// Targets returns the existing nodes Apply changes in place: the scalar
+// it sets, the sequence it adds items to or replaces them in, and for Set
+// and Append every node on the way from At through Keys (each may gain a
+// field, turn from empty into a collection, or change style). A caller
+// that records edits (kio.Document.Touch) records these before Apply.
+func (e Edit) Targets() []*yaml.Node {
+	switch e.Op {
+	case OpSetScalar, OpInsertBefore, OpInsertAfter, OpReplaceItems:
+		return []*yaml.Node{e.At}
+	case OpSet, OpAppend:
+		out := []*yaml.Node{e.At}
+		n := e.At
+		for _, k := range e.Keys {
+			n = oam.Get(n, k)
+			for n != nil && n.Kind == yaml.AliasNode {
+				n = n.Alias
+			}
+			if n == nil {
+				break
+			}
+			out = append(out, n)
+		}
+		return out
+	}
+	return nil
+}
+
 // ensureChain follows keys from the mapping at, creating block mappings
 // where they are missing, and returns every mapping on the way (at first).
 func ensureChain(at *yaml.Node, keys []string) []*yaml.Node {

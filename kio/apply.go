@@ -2,17 +2,84 @@ package kio
 
 import (
 	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
+
+// lineEdits are changes to a document's original lines: lines deleted,
+// lines replaced in place, and new lines inserted before a line (at
+// len(orig): after the last one). Both the whole-document projection and
+// the splicer collect their changes here; assemble applies them.
+type lineEdits struct {
+	deleted  []bool
+	replaced map[int]string
+	before   map[int][]string
+	// conflict is set when two changes claim the same line: the caller
+	// then renders the document whole instead.
+	conflict bool
+}
+
+func newLineEdits(n int) *lineEdits {
+	return &lineEdits{deleted: make([]bool, n), replaced: map[int]string{}, before: map[int][]string{}}
+}
+
+// del deletes original line o.
+func (e *lineEdits) del(o int) {
+	if _, ok := e.replaced[o]; ok {
+		e.conflict = true
+	}
+	e.deleted[o] = true
+}
+
+// replace gives original line o new text.
+func (e *lineEdits) replace(o int, text string) {
+	if _, ok := e.replaced[o]; ok || e.deleted[o] {
+		e.conflict = true
+	}
+	e.replaced[o] = text
+}
+
+// insert adds lines before original line o, after any inserted there before.
+func (e *lineEdits) insert(o int, lines []string) {
+	e.before[o] = append(e.before[o], lines...)
+}
+
+// assemble applies the edits to the original lines.
+func (e *lineEdits) assemble(orig []string) []string {
+	n := len(orig)
+	for _, l := range e.before {
+		n += len(l)
+	}
+	out := make([]string, 0, n)
+	for o := 0; o <= len(orig); o++ {
+		out = append(out, e.before[o]...)
+		if o == len(orig) || e.deleted[o] {
+			continue
+		}
+		if r, ok := e.replaced[o]; ok {
+			out = append(out, r)
+			continue
+		}
+		out = append(out, orig[o])
+	}
+	return out
+}
 
 // apply replays the n0 -> n1 line diff onto the original lines.
 func (p *projection) apply() ([]string, error) {
+	e := newLineEdits(len(p.orig))
+	if err := p.collect(e); err != nil {
+		return nil, err
+	}
+	return e.assemble(p.orig), nil
+}
+
+// collect records the n0 -> n1 line diff as edits of the original lines.
+func (p *projection) collect(e *lineEdits) error {
 	ops, err := diffLines(p.n0, p.n1)
 	if err != nil {
-		return nil, p.doc.refuse(0, err.Error())
+		return p.doc.refuse(0, err.Error())
 	}
-	deleted := make([]bool, len(p.orig))
-	replaced := map[int]string{}
-	before := map[int][]string{} // lines inserted before orig index (len(orig) = at the end)
 
 	i, j := 0, 0
 	for k := 0; k < len(ops); k++ {
@@ -32,7 +99,7 @@ func (p *projection) apply() ([]string, error) {
 		} else {
 			ins = op.n
 		}
-		if del > 0 && del == ins && p.replaceInPlace(i, j, del, replaced) {
+		if del > 0 && del == ins && p.replaceInPlace(i, j, del, e) {
 			i += del
 			j += ins
 			continue
@@ -44,57 +111,54 @@ func (p *projection) apply() ([]string, error) {
 				if strings.TrimSpace(p.n0[n]) == "" || n > i && deletedOwner(p, i, n) {
 					continue
 				}
-				return nil, p.doc.refuse(0, "cannot locate the original text of a changed line: "+strings.TrimSpace(p.n0[n]))
+				return p.doc.refuse(0, "cannot locate the original text of a changed line: "+strings.TrimSpace(p.n0[n]))
 			}
 			if anchor < 0 || o < anchor {
 				anchor = o
 			}
-			deleted[o] = true
+			e.del(o)
 			for c := o + 1; c < len(p.orig) && p.continuation(c); c++ {
-				deleted[c] = true
+				e.del(c)
 			}
 		}
 		if ins > 0 {
 			if anchor < 0 {
 				anchor = p.insertionPoint(i)
 			}
-			lines := p.reindent(p.n1[j:j+ins], i)
-			if len(lines) > 0 && isDash(lines[0]) && p.blankSeparated(anchor, indentOf(lines[0])) {
+			at := i
+			lines := p.doc.reindent(p.n1[j:j+ins], func(_, c int, dash bool, _ []string) (int, int) { return p.siblingColumn(c, dash, at) })
+			if len(lines) > 0 && isDash(lines[0]) && blankSeparated(p.orig, p.body, anchor, indentOf(lines[0])) {
 				lines = append([]string{""}, lines...)
 			}
 			eol := p.doc.file.lineEnding(p.orig, anchor, del > 0)
 			for x := range lines {
 				lines[x] += eol
 			}
-			before[anchor] = append(before[anchor], lines...)
+			e.insert(anchor, lines)
 		}
 		i += del
 		j += ins
 	}
+	return nil
+}
 
-	out := make([]string, 0, len(p.orig)+len(before))
-	for o := 0; o <= len(p.orig); o++ {
-		out = append(out, before[o]...)
-		if o == len(p.orig) || deleted[o] {
-			continue
-		}
-		if r, ok := replaced[o]; ok {
-			out = append(out, r)
-			continue
-		}
-		out = append(out, p.orig[o])
+// eol is what ends the lines oamfix adds: "\r" in CRLF files (the "\n"
+// comes when lines are joined).
+func (d *Document) eol() string {
+	if d.file.CRLF {
+		return "\r"
 	}
-	return out, nil
+	return ""
 }
 
 // blankSeparated reports whether new sequence items inserted before
 // original line anchor, with their dash at column col, join a list whose
 // items the original separates with blank lines: the next item follows a
 // blank line, or the previous item is preceded by one.
-func (p *projection) blankSeparated(anchor, col int) bool {
-	if anchor < len(p.orig) && strings.TrimSpace(p.orig[anchor]) == "" {
-		for o := anchor + 1; o < len(p.orig); o++ {
-			k := key(p.orig[o])
+func blankSeparated(orig []string, body []bool, anchor, col int) bool {
+	if anchor < len(orig) && strings.TrimSpace(orig[anchor]) == "" {
+		for o := anchor + 1; o < len(orig); o++ {
+			k := key(orig[o])
 			if strings.TrimSpace(k) == "" || isComment(k) {
 				continue
 			}
@@ -102,15 +166,15 @@ func (p *projection) blankSeparated(anchor, col int) bool {
 		}
 	}
 	for o := anchor - 1; o > 0; o-- {
-		k := key(p.orig[o])
-		if strings.TrimSpace(k) == "" || isComment(k) || p.body[o] {
+		k := key(orig[o])
+		if strings.TrimSpace(k) == "" || isComment(k) || body[o] {
 			continue
 		}
 		if indentOf(k) < col {
 			return false
 		}
 		if indentOf(k) == col && isDash(k) {
-			return strings.TrimSpace(p.orig[o-1]) == ""
+			return strings.TrimSpace(orig[o-1]) == ""
 		}
 	}
 	return false
@@ -151,7 +215,7 @@ func (p *projection) insertionPoint(i int) int {
 // replaceInPlace handles a run of changed lines where each rendered line is
 // replaced by exactly one new line: it splices only the changed characters
 // into the original line, keeping its quotes, spacing and comment.
-func (p *projection) replaceInPlace(i, j, n int, replaced map[int]string) bool {
+func (p *projection) replaceInPlace(i, j, n int, e *lineEdits) bool {
 	patched := make([]string, n)
 	for k := 0; k < n; k++ {
 		o := p.m[i+k]
@@ -165,7 +229,7 @@ func (p *projection) replaceInPlace(i, j, n int, replaced map[int]string) bool {
 		patched[k] = line
 	}
 	for k := 0; k < n; k++ {
-		replaced[p.m[i+k]] = patched[k]
+		e.replace(p.m[i+k], patched[k])
 	}
 	return true
 }
@@ -215,11 +279,14 @@ type column struct {
 // reindent shifts inserted lines (kyaml's 2-space rendering) to the
 // original's indentation: each block lines up with a structural sibling in
 // the original, inner levels use the document's indentation unit, and
-// sequence items copy the original's dash padding.
-func (p *projection) reindent(lines []string, at int) []string {
+// sequence items copy the original's dash padding. base gives the original
+// column of line x (at rendered column c) when the lines above it do not,
+// and the dash padding of a sibling item (0 for none); out holds the lines
+// reindented so far.
+func (d *Document) reindent(lines []string, base func(x, c int, dash bool, out []string) (int, int)) []string {
 	out := make([]string, len(lines))
 	var stack []column
-	unit := p.doc.IndentWidth
+	unit := d.IndentWidth
 	if unit <= 0 {
 		unit = 2
 	}
@@ -232,9 +299,9 @@ func (p *projection) reindent(lines []string, at int) []string {
 		c := len(l) - len(t)
 		dash := isDash(l)
 		rest := strings.TrimLeft(strings.TrimPrefix(t, "-"), " ")
-		pad := p.doc.ScalarDashPad
+		pad := d.ScalarDashPad
 		if startsMapping(rest) {
-			pad = p.doc.DashPad
+			pad = d.DashPad
 		}
 		for len(stack) > 0 && stack[len(stack)-1].n0 > c {
 			stack = stack[:len(stack)-1]
@@ -249,14 +316,14 @@ func (p *projection) reindent(lines []string, at int) []string {
 					pad = top.pad // a sibling item of the block: same padding
 				}
 			case top.n0 < c && dash:
-				col = top.orig + p.seqOffset()
+				col = top.orig + d.wideOffset()
 			case top.n0 < c:
 				col = top.orig + (c-top.n0)/2*unit
 			}
 		}
 		if col < 0 {
 			var sibPad int
-			col, sibPad = p.siblingColumn(c, dash, at)
+			col, sibPad = base(x, c, dash, out)
 			if sibPad > 0 {
 				pad = sibPad
 			}
@@ -280,11 +347,11 @@ func (p *projection) reindent(lines []string, at int) []string {
 	return out
 }
 
-// seqOffset is how far the original indents a wide sequence's dashes under
-// their key (0 for compact documents).
-func (p *projection) seqOffset() int {
-	if p.doc.SeqIndent == "wide" {
-		return p.doc.seqOffset
+// wideOffset is how far the original indents a wide sequence's dashes
+// under their key (0 for compact documents).
+func (d *Document) wideOffset() int {
+	if d.SeqIndent == yaml.WideSequenceStyle {
+		return d.seqOffset
 	}
 	return 0
 }
@@ -361,7 +428,7 @@ func (p *projection) siblingColumn(c int, dash bool, at int) (int, int) {
 			return oc, pad
 		}
 		if dash && c == pc+2 {
-			return oc + p.seqOffset(), pad
+			return oc + p.doc.wideOffset(), pad
 		}
 		return oc + (c-pc)/2*unit, pad
 	}

@@ -20,12 +20,16 @@ func forceRoundTrip(t *testing.T, f *File) []byte {
 			continue
 		}
 		d.Snapshot()
-		n0, err := encode(d.snapshot, d.SeqIndent)
+		orig, err := d.original()
+		if err != nil {
+			t.Fatalf("%s: %v", f.Path, err)
+		}
+		n0, err := encode(orig, d.SeqIndent)
 		if err != nil {
 			t.Fatalf("%s: %v", f.Path, err)
 		}
 		p := &projection{doc: d, orig: f.lines[d.first:d.end], n0: splitLines(n0), n1: splitLines(n0)}
-		p.align()
+		p.align(orig)
 		lines, err := p.apply()
 		if err != nil {
 			t.Fatalf("%s: %v", f.Path, err)
@@ -85,16 +89,37 @@ func isApplication(d *Document) bool {
 	return err == nil && m.Kind == "Application" && strings.HasPrefix(m.APIVersion, "core.oam.dev/")
 }
 
-// testEdit is a test-only fixer: it edits an Application idempotently.
+// testEdit is a test-only fixer: it edits an Application idempotently,
+// calling touch with every existing node before it changes it (see
+// Document.Touch).
 type testEdit struct {
 	name string
 	// insertion edits only add lines; in-place edits change lines 1:1.
 	insertion bool
-	apply     func(t *testing.T, app *yaml.RNode)
+	apply     func(t *testing.T, app *yaml.RNode, touch func(*yaml.Node))
+}
+
+// touchPath touches the mapping m and the nodes below it along keys, as
+// far as they exist: what LookupCreate may add fields to.
+func touchPath(m *yaml.RNode, touch func(*yaml.Node), keys ...string) {
+	n := m.YNode()
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	touch(n)
+	for _, k := range keys {
+		f := yaml.NewRNode(n).Field(k)
+		if f == nil {
+			return
+		}
+		n = f.Value.YNode()
+		touch(n)
+	}
 }
 
 var testEdits = []testEdit{
-	{"add-annotation", true, func(t *testing.T, app *yaml.RNode) {
+	{"add-annotation", true, func(t *testing.T, app *yaml.RNode, touch func(*yaml.Node)) {
+		touchPath(app, touch, "metadata", "annotations")
 		ann, err := app.Pipe(yaml.LookupCreate(yaml.MappingNode, "metadata", "annotations"))
 		if err != nil || ann == nil {
 			return
@@ -105,7 +130,7 @@ var testEdits = []testEdit{
 			}
 		}
 	}},
-	{"append-trait", true, func(t *testing.T, app *yaml.RNode) {
+	{"append-trait", true, func(t *testing.T, app *yaml.RNode, touch func(*yaml.Node)) {
 		comps, err := app.Pipe(yaml.Lookup("spec", "components"))
 		if err != nil || comps == nil || comps.YNode().Kind != yaml.SequenceNode {
 			return
@@ -115,6 +140,7 @@ var testEdits = []testEdit{
 				continue
 			}
 			comp := yaml.NewRNode(c)
+			touchPath(comp, touch, "traits")
 			traits, err := comp.Pipe(yaml.LookupCreate(yaml.SequenceNode, "traits"))
 			if err != nil || traits == nil || traits.YNode().Kind != yaml.SequenceNode {
 				continue
@@ -131,7 +157,7 @@ var testEdits = []testEdit{
 			}
 		}
 	}},
-	{"scalar-in-place", false, func(t *testing.T, app *yaml.RNode) {
+	{"scalar-in-place", false, func(t *testing.T, app *yaml.RNode, touch func(*yaml.Node)) {
 		comps, err := app.Pipe(yaml.Lookup("spec", "components"))
 		if err != nil || comps == nil || comps.YNode().Kind != yaml.SequenceNode {
 			return
@@ -144,24 +170,54 @@ var testEdits = []testEdit{
 			if f == nil || f.Value.YNode().Kind != yaml.ScalarNode || strings.HasSuffix(f.Value.YNode().Value, "-v2") {
 				continue
 			}
+			touch(f.Value.YNode())
 			f.Value.YNode().Value += "-v2"
 		}
 	}},
 }
 
-// runEdit parses data, applies the edit to every Application and projects.
-func runEdit(t *testing.T, path string, data []byte, e testEdit) ([]byte, error) {
+// runEdits parses data, applies the edits to every Application and
+// projects: recorded (spliced at their nodes) or, with whole, rendering
+// every edited document whole.
+func runEdits(t *testing.T, path string, data []byte, whole bool, edits ...testEdit) ([]byte, *File, error) {
 	f, err := Parse(path, data)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, d := range f.Docs {
 		if isApplication(d) {
-			d.Snapshot()
-			e.apply(t, d.Node)
+			touch := d.Touch
+			if whole {
+				d.Snapshot()
+			} else {
+				d.RecordEdits()
+			}
+			for _, e := range edits {
+				e.apply(t, d.Node, touch)
+			}
 		}
 	}
-	return Project(f)
+	out, err := Project(f)
+	return out, f, err
+}
+
+// runEdit applies one edit, recorded, and checks that the spliced output
+// is what rendering the edited documents whole gives.
+func runEdit(t *testing.T, path string, data []byte, e testEdit, stats *ProjectStats) ([]byte, error) {
+	t.Helper()
+	out, f, err := runEdits(t, path, data, false, e)
+	if f != nil {
+		stats.Add(f.Stats)
+	}
+	whole, _, wholeErr := runEdits(t, path, data, true, e)
+	switch {
+	case (err == nil) != (wholeErr == nil):
+		t.Errorf("%s: spliced error %v, rendered whole error %v", path, err, wholeErr)
+	case err == nil && string(out) != string(whole):
+		d, _ := UnifiedDiff(path, whole, out)
+		t.Errorf("%s: %s: the spliced edit differs from the whole-document rendering (- whole, + spliced):\n%s", path, e.name, d)
+	}
+	return out, err
 }
 
 func TestCorpusEditFidelity(t *testing.T) {
@@ -169,13 +225,14 @@ func TestCorpusEditFidelity(t *testing.T) {
 	for _, e := range testEdits {
 		t.Run(e.name, func(t *testing.T) {
 			var changed, added, deleted, refused, flowDeleted int
+			var stats ProjectStats
 			for _, path := range files {
 				data, _ := os.ReadFile(path)
 				orig, err := Parse(path, data)
 				if err != nil {
 					continue
 				}
-				out, err := runEdit(t, path, data, e)
+				out, err := runEdit(t, path, data, e, &stats)
 				if err != nil {
 					refused++
 					t.Logf("refused: %v", err)
@@ -227,13 +284,13 @@ func TestCorpusEditFidelity(t *testing.T) {
 				if a, b := countComments(orig), countComments(again); a != b {
 					t.Errorf("%s: comments %d -> %d\n%s", path, a, b, diff)
 				}
-				twice, err := runEdit(t, path, out, e)
+				twice, err := runEdit(t, path, out, e, &ProjectStats{})
 				if err != nil || string(twice) != string(out) {
 					t.Errorf("%s: second run changed the output again (err %v)", path, err)
 				}
 			}
-			t.Logf("%s over %d corpus files: %d changed, %d lines added, %d deleted (%d of them flow collections), %d refused",
-				e.name, len(files), changed, added, deleted, flowDeleted, refused)
+			t.Logf("%s over %d corpus files: %d changed, %d lines added, %d deleted (%d of them flow collections), %d refused; splicing: %s",
+				e.name, len(files), changed, added, deleted, flowDeleted, refused, stats)
 			if changed == 0 {
 				t.Fatal("the edit changed no file")
 			}

@@ -1,6 +1,7 @@
 // Package kio reads YAML files into kyaml documents and writes edits back
-// losslessly: it projects the change between two kyaml renderings of a
-// document onto the original bytes, verifies the result, prints unified
+// losslessly: it splices each recorded edit into the original bytes at its
+// node's position (or projects the change between two kyaml renderings of
+// the whole document onto them), verifies the result, prints unified
 // diffs and writes files atomically. It knows nothing about OAM.
 package kio
 
@@ -36,6 +37,8 @@ type File struct {
 	FinalNewline bool
 	// Docs are the file's documents in order.
 	Docs []*Document
+	// Stats says how the last Project wrote the edited documents.
+	Stats ProjectStats
 
 	// lines are the file's lines without "\n" (a trailing "\r" is kept;
 	// the last line of a CRLF file without a final newline is given one,
@@ -82,7 +85,7 @@ type Document struct {
 	first     int        // index into file.lines of the first line
 	end       int        // one past the last line
 	root      *yaml.Node // the document node Node wraps
-	snapshot  *yaml.Node // copy of the tree taken before edits
+	editing   *editing   // nil until the document is edited
 	anchors   bool
 	seqOffset int // columns between a key and its wide sequence's dashes
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -69,7 +70,7 @@ func FuzzProject(f *testing.F) {
 				continue
 			}
 			d.Snapshot()
-			randomEdits(d.root, &seed)
+			randomEdits(d.root, &seed, func(*yaml.Node) {})
 		}
 		out, err := Project(file)
 		if err != nil {
@@ -96,9 +97,103 @@ func FuzzProject(f *testing.F) {
 	})
 }
 
+// FuzzSplice applies edits chosen by the fuzzer twice, recorded (spliced
+// at their nodes) and not (each edited document rendered whole). New
+// fields and items must give the same bytes both ways, unless the line
+// diff refuses them (splicing refuses only what both refuse).
+// With changed values too, the spliced output must keep every original
+// line the whole rendering keeps: where a value is written unlike kyaml's
+// rendering ("key : value", a value on the line after its key), or next to
+// another change, splicing changes the value only while the line diff
+// rewrites the line (and places the lines around it as one block).
+func FuzzSplice(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, values := range []bool{false, true} {
+			spliced, splicedErr := fuzzEdits(t, data, false, values)
+			whole, wholeErr := fuzzEdits(t, data, true, values)
+			if splicedErr != nil && wholeErr == nil {
+				t.Fatalf("splicing refused (%v) what the whole-document rendering writes", splicedErr)
+			}
+			// The splicer can place edits the line diff cannot (it refuses
+			// then): its output is verified like any other.
+			if wholeErr != nil || bytes.Equal(spliced, whole) {
+				continue
+			}
+			d, _ := UnifiedDiff("fuzz.yaml", whole, spliced)
+			if !values {
+				t.Fatalf("splicing new fields and items differs from the whole-document rendering (- whole, + spliced):\n%s", d)
+			}
+			splicedKept := keptLines(t, data, spliced)
+			for o := range keptLines(t, data, whole) {
+				if !splicedKept[o] {
+					t.Fatalf("splicing changes original line %d, which the whole-document rendering keeps (- whole, + spliced):\n%s", o+1, d)
+				}
+			}
+		}
+	})
+}
+
+// fuzzEdits parses data, applies the random edits (with values: scalar
+// changes too) to every document, recorded or rendered whole, and projects.
+func fuzzEdits(t *testing.T, data []byte, whole, values bool) ([]byte, error) {
+	file, err := Parse("fuzz.yaml", data)
+	if err != nil {
+		t.Skip()
+	}
+	seed := len(data)
+	for _, d := range file.Docs {
+		if d.Node == nil {
+			continue
+		}
+		touch := d.Touch
+		if whole {
+			d.Snapshot()
+		} else {
+			d.RecordEdits()
+		}
+		randomEditsOf(d.root, &seed, touch, values)
+	}
+	out, err := Project(file)
+	var re *RefusedError
+	if err != nil && !errors.As(err, &re) {
+		t.Fatalf("projection failed with %T: %v", err, err)
+	}
+	return out, err
+}
+
+// keptLines diffs out against the original by line: the original lines
+// it keeps.
+func keptLines(t *testing.T, orig, out []byte) map[int]bool {
+	ops, err := diffLines(strings.Split(string(orig), "\n"), strings.Split(string(out), "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := map[int]bool{}
+	i := 0
+	for _, op := range ops {
+		if op.kind == opEqual {
+			for k := 0; k < op.n; k++ {
+				kept[i+k] = true
+			}
+		}
+		if op.kind != opInsert {
+			i += op.n
+		}
+	}
+	return kept
+}
+
 // randomEdits changes a tree deterministically from a seed: it rewrites a
-// scalar, adds a key, appends a sequence item or deletes a key.
-func randomEdits(n *yaml.Node, seed *int) {
+// scalar, adds a key, appends or prepends a sequence item or deletes a
+// key, calling touch with each existing node before changing it.
+func randomEdits(n *yaml.Node, seed *int, touch func(*yaml.Node)) {
+	randomEditsOf(n, seed, touch, true)
+}
+
+// randomEditsOf is randomEdits; without values it leaves scalars and flow
+// collections alone.
+func randomEditsOf(n *yaml.Node, seed *int, touch func(*yaml.Node), values bool) {
 	next := func() int {
 		*seed = (*seed*1103515245 + 12345) & 0x7fffffff
 		return *seed
@@ -108,10 +203,14 @@ func randomEdits(n *yaml.Node, seed *int) {
 		if n == nil || n.Kind == yaml.AliasNode || n.Anchor != "" || depth > 6 {
 			return
 		}
+		if !values && n.Style&yaml.FlowStyle != 0 {
+			return // a flow collection is rewritten in its line, like a value
+		}
 		switch n.Kind {
 		case yaml.MappingNode:
 			switch next() % 7 {
 			case 0:
+				touch(n)
 				n.Content = append(n.Content,
 					&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "fuzzAdded" + strconv.Itoa(next()%100)},
 					&yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{
@@ -120,16 +219,28 @@ func randomEdits(n *yaml.Node, seed *int) {
 					}})
 			case 1:
 				if len(n.Content) >= 4 {
+					touch(n)
 					i := (next() % (len(n.Content) / 2)) * 2
 					n.Content = append(n.Content[:i], n.Content[i+2:]...)
 				}
 			}
 		case yaml.SequenceNode:
-			if next()%5 == 0 {
+			switch next() % 5 {
+			case 0:
+				touch(n)
 				n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "fuzz-item"})
+			case 1:
+				if len(n.Content) > 0 {
+					touch(n)
+					n.Content = append([]*yaml.Node{{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{
+						{Kind: yaml.ScalarNode, Tag: "!!str", Value: "fuzzFirst"},
+						{Kind: yaml.ScalarNode, Tag: "!!int", Value: "1"},
+					}}}, n.Content...)
+				}
 			}
 		case yaml.ScalarNode:
-			if next()%6 == 0 && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+			if next()%6 == 0 && values && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+				touch(n)
 				n.Value, n.Tag, n.Style = "fuzz-"+strconv.Itoa(next()%1000), "!!str", 0
 			}
 			return

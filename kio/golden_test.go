@@ -15,10 +15,13 @@ import (
 // trait to every component, change each component type in place) over each
 // hard case of the write-back notes under testdata/writeback/<case>/ and
 // compares the output (want.yaml), its diff (want.diff) or the refusal
-// (want.err) byte-for-byte; a second run must change nothing. Cases of
-// line endings and separators, and of input refused as unreadable, live in
+// (want.err) byte-for-byte; a second run must change nothing. The edits
+// are recorded and spliced; rendering the edited documents whole must give
+// the same bytes, and no case falls back to it. Cases of line endings and
+// separators, and of input refused as unreadable, live in
 // kio/testdata/writeback (the rules' tests do not take them as inputs).
 func TestGoldenWriteback(t *testing.T) {
+	var stats ProjectStats
 	dirs, _ := filepath.Glob(filepath.Join("..", "testdata", "writeback", "*"))
 	local, _ := filepath.Glob(filepath.Join("testdata", "writeback", "*"))
 	if len(dirs) == 0 || len(local) == 0 {
@@ -36,7 +39,17 @@ func TestGoldenWriteback(t *testing.T) {
 			if !strings.HasPrefix(dir, "..") {
 				name = "kio/" + name
 			}
-			out, err := editAll(t, name, input)
+			out, f, err := runEdits(t, name, input, false, testEdits...)
+			if f != nil {
+				stats.Add(f.Stats)
+			}
+			whole, _, wholeErr := runEdits(t, name, input, true, testEdits...)
+			// Splicing may place an edit the whole rendering cannot map
+			// back (line separators in comments); never the other way.
+			if err != nil && wholeErr == nil || err == nil && wholeErr == nil && !bytes.Equal(out, whole) {
+				d, _ := UnifiedDiff(name, whole, out)
+				t.Errorf("splicing differs from the whole-document rendering (error %v, whole %v; - whole, + spliced):\n%s", err, wholeErr, d)
+			}
 			if err != nil {
 				testenv.Golden(t, filepath.Join(dir, "want.err"), []byte(err.Error()+"\n"))
 				return
@@ -47,7 +60,7 @@ func TestGoldenWriteback(t *testing.T) {
 			}
 			testenv.Golden(t, filepath.Join(dir, "want.yaml"), out)
 			testenv.Golden(t, filepath.Join(dir, "want.diff"), []byte(diff))
-			again, err := editAll(t, name, out)
+			again, _, err := runEdits(t, name, out, false, testEdits...)
 			if err != nil || !bytes.Equal(again, out) {
 				d, _ := UnifiedDiff(name, out, again)
 				t.Errorf("second run changed the output (err %v):\n%s", err, d)
@@ -57,27 +70,14 @@ func TestGoldenWriteback(t *testing.T) {
 			}
 		})
 	}
+	t.Logf("write-back cases: %s", stats)
+	if len(stats.Fallbacks) > 0 {
+		t.Errorf("edits fell back to the whole-document rendering:\n%s", strings.Join(stats.Fallbacks, "\n"))
+	}
 	if noGit != nil {
 		// Every other check ran; only git apply could not.
 		testenv.Missing(t, "git is not installed: the diffs were not checked with git apply")
 	}
-}
-
-// editAll applies every test-only edit to every Application, then projects.
-func editAll(t *testing.T, name string, data []byte) ([]byte, error) {
-	f, err := Parse(name, data)
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range f.Docs {
-		if isApplication(d) {
-			d.Snapshot()
-			for _, e := range testEdits {
-				e.apply(t, d.Node)
-			}
-		}
-	}
-	return Project(f)
 }
 
 // gitApply checks that `git apply` turns input into out with the diff.

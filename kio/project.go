@@ -23,40 +23,6 @@ func (e *RefusedError) Error() string {
 	return fmt.Sprintf("%s: document %d: refusing to write fixes: %s", e.Path, e.Document, e.Reason)
 }
 
-// Snapshot records the document's tree before it is edited. Only documents
-// with a snapshot are ever re-serialized; all others keep their bytes.
-func (d *Document) Snapshot() {
-	if d.Node != nil && d.snapshot == nil {
-		d.snapshot = copyNode(d.root, map[*yaml.Node]*yaml.Node{})
-	}
-}
-
-// Forget drops the snapshot of a document no fix touched, so Project keeps
-// its bytes without rendering it.
-func (d *Document) Forget() { d.snapshot = nil }
-
-// copyNode deep-copies a node tree, re-pointing aliases at the copied anchors.
-func copyNode(n *yaml.Node, seen map[*yaml.Node]*yaml.Node) *yaml.Node {
-	if n == nil {
-		return nil
-	}
-	if c, ok := seen[n]; ok {
-		return c
-	}
-	c := *n
-	seen[n] = &c
-	if n.Content != nil {
-		c.Content = make([]*yaml.Node, len(n.Content))
-		for i, ch := range n.Content {
-			c.Content[i] = copyNode(ch, seen)
-		}
-	}
-	if n.Alias != nil {
-		c.Alias = copyNode(n.Alias, seen)
-	}
-	return &c
-}
-
 // encode renders a node tree the way kyaml writes it.
 func encode(n *yaml.Node, style yaml.SequenceIndentStyle) (string, error) {
 	var b strings.Builder
@@ -70,11 +36,16 @@ func encode(n *yaml.Node, style yaml.SequenceIndentStyle) (string, error) {
 	return b.String(), nil
 }
 
-// Project returns the file's bytes with every snapshotted document's edits
+// Project returns the file's bytes with every edited document's edits
 // projected onto the original text. Untouched documents and untouched lines
 // keep their bytes; each projected document is verified to re-parse to the
-// edited data with every comment. On any doubt it returns a *RefusedError.
+// edited data with every comment. Documents whose edits were recorded
+// (RecordEdits, Touch) are spliced at their nodes' positions; the others,
+// and recorded edits the splicer cannot place, are rendered whole and
+// diffed by line. f.Stats counts both. On any doubt it returns a
+// *RefusedError.
 func Project(f *File) ([]byte, error) {
+	f.Stats = ProjectStats{}
 	var out []string
 	changed := false
 	for _, d := range f.Docs {
@@ -114,10 +85,40 @@ func Project(f *File) ([]byte, error) {
 
 // project returns the document's new lines, or nil when it did not change.
 func (d *Document) project() ([]string, error) {
-	if d.snapshot == nil {
+	e := d.editing
+	if e == nil {
 		return nil, nil
 	}
-	n0, err := encode(d.snapshot, d.SeqIndent)
+	if e.splice {
+		if len(e.order) == 0 {
+			return nil, nil // nothing recorded: nothing changed
+		}
+		if d.anchors {
+			if err := d.checkAnchors(); err != nil {
+				return nil, err
+			}
+		}
+		lines, reason := d.splice()
+		if reason == "" {
+			if lines != nil {
+				d.file.Stats.Spliced++
+			}
+			return lines, nil
+		}
+		d.file.Stats.fallback(d.file.Path, d.Index, reason)
+	}
+	return d.projectWhole()
+}
+
+// projectWhole renders the document before and after its edits, aligns
+// the first rendering with the original lines, and replays the line diff
+// of the two renderings onto them.
+func (d *Document) projectWhole() ([]string, error) {
+	orig, err := d.original()
+	if err != nil {
+		return nil, d.refuse(0, "cannot parse the original document again: "+err.Error())
+	}
+	n0, err := encode(orig, d.SeqIndent)
 	if err != nil {
 		return nil, d.refuse(0, "cannot render the original document: "+err.Error())
 	}
@@ -128,13 +129,14 @@ func (d *Document) project() ([]string, error) {
 	if n0 == n1 {
 		return nil, nil
 	}
+	d.file.Stats.Rendered++
 	if d.anchors {
 		if err := d.checkAnchors(); err != nil {
 			return nil, err
 		}
 	}
 	p := &projection{doc: d, orig: d.file.lines[d.first:d.end], n0: splitLines(n0), n1: splitLines(n1)}
-	p.align()
+	p.align(orig)
 	lines, err := p.apply()
 	if err != nil {
 		return nil, err
@@ -156,15 +158,16 @@ func (d *Document) render(root *yaml.Node) ([]string, error) {
 		return nil, d.refuse(0, "cannot render the new document: "+err.Error())
 	}
 	// Indent it like the document it follows (4-space files, dash padding).
-	body := (&projection{doc: d}).reindent(splitLines(text), 0)
+	unit := d.IndentWidth
+	if unit <= 0 {
+		unit = 2
+	}
+	body := d.reindent(splitLines(text), func(_, c int, _ bool, _ []string) (int, int) { return c / 2 * unit, 0 })
 	var parsed yaml.Node
 	if err := yaml.Unmarshal([]byte(strings.Join(body, "\n")+"\n"), &parsed); err != nil || !sameData(&parsed, root) {
 		return nil, d.refuse(0, "cannot render the new document in this file's style")
 	}
-	eol := ""
-	if d.file.CRLF {
-		eol = "\r"
-	}
+	eol := d.eol()
 	lines := append([]string{"---"}, body...)
 	for i := range lines {
 		lines[i] += eol
@@ -188,8 +191,12 @@ func splitLines(s string) []string {
 // checkAnchors refuses edits that would change an anchored node: every
 // alias of it would change too.
 func (d *Document) checkAnchors() error {
+	orig, err := d.original()
+	if err != nil {
+		return d.refuse(0, "cannot parse the original document again: "+err.Error())
+	}
 	before := map[string]*yaml.Node{}
-	collectAnchors(d.snapshot, before)
+	collectAnchors(orig, before)
 	after := map[string]*yaml.Node{}
 	collectAnchors(d.root, after)
 	for name, b := range before {
@@ -234,13 +241,13 @@ func key(s string) string { return strings.TrimRight(s, "\r \t") }
 
 // align pairs rendered lines with original lines: exact matches first, then
 // structurally (same node in both trees), then loosely by trimmed text.
-func (p *projection) align() {
+func (p *projection) align(orig *yaml.Node) {
 	p.m = make([]int, len(p.n0))
 	for i := range p.m {
 		p.m[i] = -1
 	}
 	p.mapped = make([]bool, len(p.orig))
-	p.body = blockBodies(p.doc.snapshot, p.orig)
+	p.body = blockBodies(orig, p.orig)
 
 	if p.alignVerbatim() {
 		return
@@ -248,7 +255,7 @@ func (p *projection) align() {
 	// Structure first: a line holding the same node in both trees is the
 	// same line, whatever its indentation. Then exact text inside the gaps
 	// (comments, blank lines, block scalar bodies), then trimmed text.
-	p.alignStructurally()
+	p.alignStructurally(orig)
 	okeys := blankKeyed(p.orig, key)
 	nkeys := blankKeyed(p.n0, key)
 	p.gaps(func(na, nb, oa, ob int) { p.matchRuns(okeys, nkeys, oa, ob, na, nb) })
@@ -372,13 +379,13 @@ func (p *projection) gaps(fn func(na, nb, oa, ob int)) {
 
 // alignStructurally pairs lines holding the same node in the original and
 // rendered trees, keeping them in document order.
-func (p *projection) alignStructurally() {
+func (p *projection) alignStructurally(orig *yaml.Node) {
 	n0tree := &yaml.Node{}
 	if err := yaml.Unmarshal([]byte(strings.Join(p.n0, "\n")+"\n"), n0tree); err != nil {
 		return
 	}
 	pair := map[int]int{} // n0 index -> orig index
-	pairLines(p.doc.snapshot, n0tree, pair)
+	pairLines(orig, n0tree, pair)
 	last := -1
 	for n := range p.n0 {
 		o, ok := pair[n]

@@ -31,7 +31,7 @@ type App struct {
 	// Spec is the spec mapping (nil if absent).
 	Spec *yaml.Node
 
-	paths map[*yaml.Node]located
+	paths pathIndex
 }
 
 // Component is one entry of spec.components.

@@ -43,8 +43,11 @@ var namedLists = map[string]bool{
 // freshly loaded view after edits.
 func (a *App) PathOf(n *yaml.Node) (Path, bool) {
 	a.index()
-	p, ok := a.paths[n]
-	return p.Path, ok
+	i, ok := a.paths.at[n]
+	if !ok {
+		return Path{}, false
+	}
+	return a.paths.path(i), true
 }
 
 // AnchorOf returns the anchor of the node n is written in (n itself or an
@@ -52,46 +55,99 @@ func (a *App) PathOf(n *yaml.Node) (Path, bool) {
 // node changes every alias of the anchor too.
 func (a *App) AnchorOf(n *yaml.Node) string {
 	a.index()
-	return a.paths[n].anchor
+	if i, ok := a.paths.at[n]; ok {
+		return a.paths.steps[i].anchor
+	}
+	return ""
 }
 
-// located is a node's path and the anchor enclosing it.
-type located struct {
-	Path
+// pathIndex locates every node of an Application: each node's last step
+// from its parent, and the anchor enclosing it. Path strings are built
+// only for the nodes asked about.
+type pathIndex struct {
+	at    map[*yaml.Node]int32
+	steps []step
+}
+
+// step is how a node is reached from the node at step parent: a field
+// key (item fieldStep), an item's label ("" for its index) and index, or
+// nothing for the root (item rootStep), whose path is empty.
+type step struct {
+	parent int32
+	item   int32
+	key    string
 	anchor string
 }
 
+// Special values of step.item.
+const (
+	fieldStep = -1
+	rootStep  = -2
+)
+
+// path builds the path of the node at step i.
+func (x *pathIndex) path(i int32) Path {
+	s := x.steps[i]
+	switch s.item {
+	case rootStep:
+		return Path{}
+	case fieldStep:
+		return x.path(s.parent).Child(s.key)
+	}
+	label := s.key
+	if label == "" {
+		label = strconv.Itoa(int(s.item))
+	}
+	return x.path(s.parent).Item(label, int(s.item))
+}
+
 func (a *App) index() {
-	if a.paths == nil {
-		a.paths = map[*yaml.Node]located{}
-		indexPaths(a.Root, located{}, a.paths)
+	if a.paths.at == nil {
+		n := countNodes(a.Root)
+		a.paths = pathIndex{at: make(map[*yaml.Node]int32, n), steps: make([]step, 0, n)}
+		a.paths.add(a.Root, step{parent: -1, item: rootStep})
 	}
 }
 
-// indexPaths records the path of n and of everything below it. Aliases
-// are not followed: a node is where it is written.
-func indexPaths(n *yaml.Node, at located, out map[*yaml.Node]located) {
+// countNodes counts the nodes indexPaths records (aliases not followed),
+// so that the index is allocated once.
+func countNodes(n *yaml.Node) int {
+	if n == nil {
+		return 0
+	}
+	count := 1
+	if n.Kind != yaml.AliasNode {
+		for _, c := range n.Content {
+			count += countNodes(c)
+		}
+	}
+	return count
+}
+
+// add records n, reached by at, and everything below it. Aliases are not
+// followed: a node is where it is written.
+func (x *pathIndex) add(n *yaml.Node, at step) {
 	if n == nil {
 		return
 	}
-	if _, seen := out[n]; seen {
+	if _, seen := x.at[n]; seen {
 		return
 	}
 	if n.Anchor != "" && at.anchor == "" {
 		at.anchor = n.Anchor
 	}
-	out[n] = at
+	self := x.record(n, at)
 	switch n.Kind {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
-			child := located{at.Child(k.Value), at.anchor}
-			out[k] = child
+			child := step{parent: self, item: fieldStep, key: k.Value, anchor: at.anchor}
+			x.record(k, child)
 			if v.Kind == yaml.SequenceNode && namedLists[k.Value] {
 				if v.Anchor != "" && child.anchor == "" {
 					child.anchor = v.Anchor
 				}
-				out[v] = child
+				list := x.record(v, child)
 				used := map[string]bool{}
 				for j, item := range v.Content {
 					label := itemLabel(item, j)
@@ -99,17 +155,26 @@ func indexPaths(n *yaml.Node, at located, out map[*yaml.Node]located) {
 						label = strconv.Itoa(j) // a repeated name: the index keeps the path unique
 					}
 					used[label] = true
-					indexPaths(item, located{child.Item(label, j), child.anchor}, out)
+					x.add(item, step{parent: list, item: int32(j), key: label, anchor: child.anchor})
 				}
 				continue
 			}
-			indexPaths(v, child, out)
+			x.add(v, child)
 		}
 	case yaml.SequenceNode:
 		for j, item := range n.Content {
-			indexPaths(item, located{at.Item(strconv.Itoa(j), j), at.anchor}, out)
+			x.add(item, step{parent: self, item: int32(j), anchor: at.anchor})
 		}
 	}
+}
+
+// record stores n's step (replacing an earlier one, as a key met twice
+// would be) and returns its position.
+func (x *pathIndex) record(n *yaml.Node, s step) int32 {
+	i := int32(len(x.steps))
+	x.steps = append(x.steps, s)
+	x.at[n] = i
+	return i
 }
 
 // itemLabel names an item of an OAM list: its name, else its type, else

@@ -12,7 +12,7 @@ import (
 
 // gcPercent is the garbage collector target oamfix runs with unless GOGC
 // is set: a run allocates far more than it keeps (each file is parsed,
-// rendered twice and re-parsed), so the default of 100 collects constantly
+// fixed and parsed again to verify), so the default of 100 collects constantly
 // on a small live heap. 400 halves a 10,000-file --fix on two cores and
 // keeps peak RSS near 40 MB (BENCHMARKS.md).
 const gcPercent = 400
