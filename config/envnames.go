@@ -1,8 +1,9 @@
 package config
 
 import (
-	"path"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 )
 
@@ -37,6 +38,28 @@ func tokenize(s string) []nameToken {
 	return out
 }
 
+// wordPatterns memoizes tokenize for the environment words of configs:
+// a handful of words is matched against every name a run reads.
+var (
+	wordPatterns     sync.Map // word -> []nameToken
+	wordPatternCount atomic.Int64
+)
+
+// maxWordPatterns bounds wordPatterns; later words are tokenized each time.
+const maxWordPatterns = 1 << 10
+
+// wordTokens is tokenize(word), memoized.
+func wordTokens(word string) []nameToken {
+	if t, ok := wordPatterns.Load(word); ok {
+		return t.([]nameToken)
+	}
+	t := tokenize(word)
+	if wordPatternCount.Add(1) <= maxWordPatterns {
+		wordPatterns.Store(word, t)
+	}
+	return t
+}
+
 // envMatch is where a word of an environment matches a name.
 type envMatch struct {
 	env         string
@@ -60,7 +83,7 @@ func (c *Config) match(name string, only string) (envMatch, bool) {
 			continue
 		}
 		for _, word := range env.words {
-			pattern := tokenize(word)
+			pattern := wordTokens(word)
 			for start := 0; len(pattern) > 0 && start+len(pattern) <= len(toks); start++ {
 				end := start + len(pattern)
 				if !matchTokens(pattern, toks[start:end]) {
@@ -79,7 +102,7 @@ func (c *Config) match(name string, only string) (envMatch, bool) {
 // matchTokens reports whether each token matches its glob pattern.
 func matchTokens(patterns, tokens []nameToken) bool {
 	for i, p := range patterns {
-		if ok, _ := path.Match(p.lower, tokens[i].lower); !ok {
+		if !match(p.lower, tokens[i].lower) {
 			return false
 		}
 	}

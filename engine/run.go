@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/oamfix/oamfix/catalog"
 	"github.com/oamfix/oamfix/config"
@@ -76,6 +75,8 @@ func Run(docs []Doc, opts Options) (out *Outcome, err error) {
 		opts.Catalog = DefaultCatalog()
 	}
 	apps := make([]*oam.App, len(docs))
+	models := make([]*workload.Model, len(docs))
+	builder := workload.NewBuilder(opts.Config, opts.Catalog)
 	for i, d := range docs {
 		var before []validate.Problem
 		if opts.Definitions != nil {
@@ -88,7 +89,7 @@ func Run(docs []Doc, opts Options) (out *Outcome, err error) {
 			out.Findings = append(out.Findings, shapeFindings(app, d)...)
 		}
 		out.Findings = append(out.Findings, exemptionFindings(app, d)...)
-		model := workload.Build(app, opts.Config, opts.Catalog)
+		model := builder.Build(app)
 		for _, r := range opts.Rules {
 			mode, ok := ruleMode(opts, r)
 			if !ok || r.Run == nil {
@@ -119,10 +120,10 @@ func Run(docs []Doc, opts Options) (out *Outcome, err error) {
 			if changed {
 				out.Changed[i] = true
 				app = oam.Load(d.Node) // the next rule sees this rule's edits
-				model = workload.Build(app, opts.Config, opts.Catalog)
+				model = builder.Build(app)
 			}
 		}
-		apps[i] = app
+		apps[i], models[i] = app, model
 		if opts.Definitions != nil {
 			vf, err := validated(d, before, opts.Definitions)
 			if err != nil {
@@ -140,16 +141,20 @@ func Run(docs []Doc, opts Options) (out *Outcome, err error) {
 			continue
 		}
 		fp := &fixers.FilePass{Rule: r, Config: opts.Config, Mode: mode}
-		for i, d := range docs {
-			app := oam.Load(d.Node)
-			fp.Apps = append(fp.Apps, &fixers.FileApp{App: app, Model: workload.Build(app, opts.Config, opts.Catalog), Index: i})
+		for i := range docs {
+			fp.Apps = append(fp.Apps, &fixers.FileApp{App: apps[i], Model: models[i], Index: i})
 		}
 		r.RunFile(fp)
 		for _, rep := range fp.Reported() {
 			i := rep.App.Index
 			f, fixed := settle(r, mode, opts.Config, rep.App.App, docs[i], rep.Reported, out.adder(docs), nil)
 			out.Findings = append(out.Findings, f)
-			out.Changed[i] = out.Changed[i] || fixed
+			if fixed {
+				out.Changed[i] = true
+				// The next file rule sees this one's edits.
+				apps[i] = oam.Load(docs[i].Node)
+				models[i] = builder.Build(apps[i])
+			}
 		}
 	}
 	return out, nil
@@ -524,58 +529,68 @@ func text(ns ...*yaml.Node) string {
 	if len(ns) == 1 && ns[0].Kind == yaml.ScalarNode {
 		return ns[0].Value
 	}
-	var key strings.Builder
+	buf := shapeBuffers.Get().(*[]byte)
+	defer shapeBuffers.Put(buf)
+	key := (*buf)[:0]
 	for _, n := range ns {
-		shape(&key, n)
+		key = appendShape(key, n)
 	}
-	if t, ok := flowTexts.Load(key.String()); ok {
-		return t.(string)
+	*buf = key
+	flowTexts.RLock()
+	t, ok := flowTexts.text[string(key)]
+	flowTexts.RUnlock()
+	if ok {
+		return t
 	}
-	var t string
 	if len(ns) == 1 {
 		t = oam.FlowText(ns[0])
 	} else {
 		t = oam.FlowText(oam.Seq(ns...))
 	}
-	if flowTextCount.Add(1) <= maxFlowTexts {
-		flowTexts.Store(key.String(), t)
+	flowTexts.Lock()
+	if len(flowTexts.text) < maxFlowTexts {
+		flowTexts.text[string(key)] = t
 	}
+	flowTexts.Unlock()
 	return t
 }
 
 // flowTexts memoizes text by the shape of the nodes: fixes propose the
 // same values over and over (the same trait for every component), and
 // rendering them was most of what describing a finding cost.
-var (
-	flowTexts     sync.Map // shape -> text
-	flowTextCount atomic.Int64
-)
+var flowTexts = struct {
+	sync.RWMutex
+	text map[string]string // shape -> text
+}{text: map[string]string{}}
 
 // maxFlowTexts bounds the memo; later values are rendered every time.
 const maxFlowTexts = 1 << 14
 
-// shape writes what oam.FlowText renders of n: kinds, tags, scalar styles
-// and values, aliases followed (comments, anchors and positions do not
-// show).
-func shape(b *strings.Builder, n *yaml.Node) {
+// shapeBuffers recycles the buffers shapes are built in.
+var shapeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
+
+// appendShape appends what FlowText reads of n (aliases resolved):
+// kind, tag, style, value and content, length-prefixed.
+func appendShape(b []byte, n *yaml.Node) []byte {
 	for n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
 	}
-	b.WriteString(strconv.Itoa(int(n.Kind)))
-	b.WriteByte(' ')
-	b.WriteString(n.Tag)
-	b.WriteByte(' ')
-	b.WriteString(strconv.Itoa(int(n.Style &^ yaml.FlowStyle)))
-	b.WriteByte(' ')
-	b.WriteString(strconv.Itoa(len(n.Value)))
-	b.WriteByte(':')
-	b.WriteString(n.Value)
-	b.WriteString(strconv.Itoa(len(n.Content)))
-	b.WriteByte('(')
+	b = strconv.AppendInt(b, int64(n.Kind), 10)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(len(n.Tag)), 10)
+	b = append(b, ':')
+	b = append(b, n.Tag...)
+	b = strconv.AppendInt(b, int64(n.Style&^yaml.FlowStyle), 10)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(len(n.Value)), 10)
+	b = append(b, ':')
+	b = append(b, n.Value...)
+	b = strconv.AppendInt(b, int64(len(n.Content)), 10)
+	b = append(b, '(')
 	for _, c := range n.Content {
-		shape(b, c)
+		b = appendShape(b, c)
 	}
-	b.WriteByte(')')
+	return append(b, ')')
 }
 
 func setIfEmpty(s *string, v string) {

@@ -339,7 +339,7 @@ func renderInline(n *yaml.Node, ctx context) (string, bool) {
 	case flowItem:
 		wrap, prefix, suffix = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle, Content: []*yaml.Node{&c}}, "[", "]"
 	}
-	text, err := encode(wrap, yaml.CompactSequenceStyle)
+	text, err := encodeFragment(wrap, yaml.CompactSequenceStyle)
 	if err != nil {
 		return "", false
 	}
@@ -521,7 +521,7 @@ func (s *splicer) render(kind yaml.Kind, content []*yaml.Node) ([]string, bool) 
 	if kind == yaml.SequenceNode {
 		tag = "!!seq"
 	}
-	text, err := encode(&yaml.Node{Kind: kind, Tag: tag, Content: content}, s.d.SeqIndent)
+	text, err := encodeFragment(&yaml.Node{Kind: kind, Tag: tag, Content: content}, s.d.SeqIndent)
 	if err != nil {
 		return nil, false
 	}

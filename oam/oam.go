@@ -32,6 +32,9 @@ type App struct {
 	Spec *yaml.Node
 
 	paths pathIndex
+	// searches counts the PathOf calls answered by searching the tree
+	// before the index is built.
+	searches int
 }
 
 // Component is one entry of spec.components.

@@ -42,6 +42,17 @@ var namedLists = map[string]bool{
 // paths is built on the first call; App is a snapshot, so call it on a
 // freshly loaded view after edits.
 func (a *App) PathOf(n *yaml.Node) (Path, bool) {
+	if a.paths.at == nil && a.searches < maxSearches {
+		// A few questions are answered faster by searching the tree than
+		// by indexing all of it (an App is loaded again after every rule
+		// that changes it, and most are asked about a handful of nodes).
+		a.searches++
+		var trail []trailStep
+		if !search(a.Root, n, &trail) {
+			return Path{}, false
+		}
+		return pathOfTrail(trail), true
+	}
 	a.index()
 	i, ok := a.paths.at[n]
 	if !ok {
@@ -193,4 +204,95 @@ func itemLabel(item *yaml.Node, i int) string {
 		}
 	}
 	return strconv.Itoa(i)
+}
+
+// maxSearches is how many PathOf calls an App answers by searching before
+// it builds its index.
+const maxSearches = 16
+
+// trailStep is one step of a search's way from the root to a node: a field
+// key (item fieldStep), or an item's label ("" for its index) and index.
+type trailStep struct {
+	item int32
+	key  string
+}
+
+// search finds target below n the way the index records nodes (first in
+// document order; a mapping key has its value's path; aliases are not
+// followed) and leaves on trail the steps from n to it.
+func search(n, target *yaml.Node, trail *[]trailStep) bool {
+	if n == nil {
+		return false
+	}
+	if n == target {
+		return true
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			*trail = append(*trail, trailStep{item: fieldStep, key: k.Value})
+			if k == target {
+				return true
+			}
+			if v.Kind == yaml.SequenceNode && namedLists[k.Value] {
+				if v == target {
+					return true
+				}
+				for j, item := range v.Content {
+					at := len(*trail)
+					*trail = append(*trail, trailStep{item: int32(j)})
+					if search(item, target, trail) {
+						(*trail)[at].key = listLabel(v.Content, j)
+						return true
+					}
+					*trail = (*trail)[:at]
+				}
+			} else if search(v, target, trail) {
+				return true
+			}
+			*trail = (*trail)[:len(*trail)-1]
+		}
+	case yaml.SequenceNode:
+		for j, item := range n.Content {
+			*trail = append(*trail, trailStep{item: int32(j)})
+			if search(item, target, trail) {
+				return true
+			}
+			*trail = (*trail)[:len(*trail)-1]
+		}
+	}
+	return false
+}
+
+// listLabel is the label the index gives item j of an OAM list: its
+// itemLabel, or its index when an earlier item already took that label.
+func listLabel(items []*yaml.Node, j int) string {
+	used := map[string]bool{}
+	label := ""
+	for i := 0; i <= j; i++ {
+		label = itemLabel(items[i], i)
+		if used[label] {
+			label = strconv.Itoa(i)
+		}
+		used[label] = true
+	}
+	return label
+}
+
+// pathOfTrail spells the steps of a search as a Path.
+func pathOfTrail(trail []trailStep) Path {
+	var p Path
+	for _, s := range trail {
+		if s.item == fieldStep {
+			p = p.Child(s.key)
+			continue
+		}
+		label := s.key
+		if label == "" {
+			label = strconv.Itoa(int(s.item))
+		}
+		p = p.Item(label, int(s.item))
+	}
+	return p
 }

@@ -13,9 +13,9 @@ import (
 
 // classify sets the component's kind, workload and definition, trying
 // the sources in order (see the package doc).
-func classify(f *Facts, cfg *config.Config, cat *catalog.Catalog) {
+// voc is what the vocabulary says of the component's type.
+func classify(f *Facts, voc config.TypeMatch, cat *catalog.Catalog) {
 	c := f.Component
-	voc := cfg.Spec.Vocabulary.KindOf(c.Type)
 	if ct, ok := cat.Component(c.Type); ok {
 		f.Definition = ct
 	}

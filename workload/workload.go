@@ -196,14 +196,46 @@ func (m *Model) Of(c *oam.Component) *Facts {
 // definitions oamfix knows (KubeVela's built-ins merged with the user's);
 // nil means the built-ins.
 func Build(app *oam.App, cfg *config.Config, cat *catalog.Catalog) *Model {
+	return NewBuilder(cfg, cat).Build(app)
+}
+
+// Builder builds the models of Applications read with one configuration
+// and catalog, and remembers what the vocabulary says of each component
+// type, so that rebuilding a model after each rule's edits does not match
+// every type against every glob again. It is not safe for concurrent use.
+type Builder struct {
+	cfg   *config.Config
+	cat   *catalog.Catalog
+	kinds map[string]config.TypeMatch
+}
+
+// NewBuilder returns a Builder for cfg and cat (nil: the built-ins).
+func NewBuilder(cfg *config.Config, cat *catalog.Catalog) *Builder {
 	if cat == nil {
 		cat = catalog.Builtin()
 	}
+	return &Builder{cfg: cfg, cat: cat, kinds: map[string]config.TypeMatch{}}
+}
+
+// kindOf is the vocabulary's KindOf, memoized.
+func (b *Builder) kindOf(componentType string) config.TypeMatch {
+	m, ok := b.kinds[componentType]
+	if !ok {
+		m = b.cfg.Spec.Vocabulary.KindOf(componentType)
+		b.kinds[componentType] = m
+	}
+	return m
+}
+
+// Build works out the facts of every component of app (see the package
+// function Build).
+func (b *Builder) Build(app *oam.App) *Model {
+	cfg, cat := b.cfg, b.cat
 	m := &Model{App: app, by: map[*oam.Component]*Facts{}, cat: cat}
 	env := newEnvironments(app, cfg)
 	for _, c := range app.Components {
 		f := &Facts{Component: c, Kind: Unknown}
-		classify(f, cfg, cat)
+		classify(f, b.kindOf(c.Type), cat)
 		readPorts(f)
 		readExposure(f, cat)
 		sortPorts(f)
