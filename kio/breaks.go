@@ -14,6 +14,16 @@ import (
 // SARIF viewers count them) end at "\n" only.
 const unicodeBreaks = "\u0085\u2028\u2029"
 
+// hasUnicodeBreak reports whether s holds one of unicodeBreaks. Their UTF-8
+// encodings start with the byte 0xC2 (U+0085) or 0xE2 (U+2028, U+2029),
+// which a fast byte search rules out for almost every file.
+func hasUnicodeBreak(s string) bool {
+	if strings.IndexByte(s, 0xC2) < 0 && strings.IndexByte(s, 0xE2) < 0 {
+		return false
+	}
+	return strings.ContainsAny(s, unicodeBreaks)
+}
+
 // breakName names a Unicode break character in messages.
 func breakName(r rune) string {
 	switch r {

@@ -296,7 +296,7 @@ func (d *Document) parse() error {
 	var doc yaml.Node
 	err := yaml.Unmarshal([]byte(src), &doc)
 	var lines lineMap // nil: yaml.v3 counts lines as the file does
-	if strings.ContainsAny(src, unicodeBreaks) {
+	if hasUnicodeBreak(src) {
 		if err := d.checkBreaks(src, &doc, err); err != nil {
 			return err
 		}

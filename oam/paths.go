@@ -42,13 +42,8 @@ var namedLists = map[string]bool{
 // paths is built on the first call; App is a snapshot, so call it on a
 // freshly loaded view after edits.
 func (a *App) PathOf(n *yaml.Node) (Path, bool) {
-	if a.paths.at == nil && a.searches < maxSearches {
-		// A few questions are answered faster by searching the tree than
-		// by indexing all of it (an App is loaded again after every rule
-		// that changes it, and most are asked about a handful of nodes).
-		a.searches++
-		var trail []trailStep
-		if !search(a.Root, n, &trail) {
+	if trail, searched, found := a.search(n); searched {
+		if !found {
 			return Path{}, false
 		}
 		return pathOfTrail(trail), true
@@ -65,6 +60,12 @@ func (a *App) PathOf(n *yaml.Node) (Path, bool) {
 // ancestor, "&name"), or "" when no anchor encloses it. Changing such a
 // node changes every alias of the anchor too.
 func (a *App) AnchorOf(n *yaml.Node) string {
+	if trail, searched, found := a.search(n); searched {
+		if !found {
+			return ""
+		}
+		return anchorOfTrail(a.Root, trail)
+	}
 	a.index()
 	if i, ok := a.paths.at[n]; ok {
 		return a.paths.steps[i].anchor
@@ -210,11 +211,28 @@ func itemLabel(item *yaml.Node, i int) string {
 // it builds its index.
 const maxSearches = 16
 
+// search answers a question about n by searching the tree, while the
+// App has answered fewer than maxSearches that way and has no index: a
+// few questions are answered faster so than by indexing all of it (an
+// App is loaded again after every rule that changes it, and most are
+// asked about a handful of nodes). searched is false when the index
+// should answer.
+func (a *App) search(n *yaml.Node) (trail []trailStep, searched, found bool) {
+	if a.paths.at != nil || a.searches >= maxSearches {
+		return nil, false, false
+	}
+	a.searches++
+	found = search(a.Root, n, &trail)
+	return trail, true, found
+}
+
 // trailStep is one step of a search's way from the root to a node: a field
-// key (item fieldStep), or an item's label ("" for its index) and index.
+// key (item fieldStep), or an item's label ("" for its index) and index;
+// node is the value or item reached (nil for a mapping key).
 type trailStep struct {
 	item int32
 	key  string
+	node *yaml.Node
 }
 
 // search finds target below n the way the index records nodes (first in
@@ -231,17 +249,18 @@ func search(n, target *yaml.Node, trail *[]trailStep) bool {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
-			*trail = append(*trail, trailStep{item: fieldStep, key: k.Value})
 			if k == target {
+				*trail = append(*trail, trailStep{item: fieldStep, key: k.Value})
 				return true
 			}
+			*trail = append(*trail, trailStep{item: fieldStep, key: k.Value, node: v})
 			if v.Kind == yaml.SequenceNode && namedLists[k.Value] {
 				if v == target {
 					return true
 				}
 				for j, item := range v.Content {
 					at := len(*trail)
-					*trail = append(*trail, trailStep{item: int32(j)})
+					*trail = append(*trail, trailStep{item: int32(j), node: item})
 					if search(item, target, trail) {
 						(*trail)[at].key = listLabel(v.Content, j)
 						return true
@@ -255,7 +274,7 @@ func search(n, target *yaml.Node, trail *[]trailStep) bool {
 		}
 	case yaml.SequenceNode:
 		for j, item := range n.Content {
-			*trail = append(*trail, trailStep{item: int32(j)})
+			*trail = append(*trail, trailStep{item: int32(j), node: item})
 			if search(item, target, trail) {
 				return true
 			}
@@ -295,4 +314,18 @@ func pathOfTrail(trail []trailStep) Path {
 		p = p.Item(label, int(s.item))
 	}
 	return p
+}
+
+// anchorOfTrail is the outermost anchor on the way from root along trail
+// (a mapping key's own anchor does not count, as in the index).
+func anchorOfTrail(root *yaml.Node, trail []trailStep) string {
+	if root != nil && root.Anchor != "" {
+		return root.Anchor
+	}
+	for _, s := range trail {
+		if s.node != nil && s.node.Anchor != "" {
+			return s.node.Anchor
+		}
+	}
+	return ""
 }

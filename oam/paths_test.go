@@ -11,25 +11,56 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// TestPathSearchMatchesIndex: PathOf answers its first questions by
-// searching the tree, later ones from the index; both must give every
-// node of every corpus document (and nodes not in the tree) the same
-// answer.
+// anchored holds the anchors the corpus lacks: on the root's values, a
+// named list, its items, a mapping key, nested anchors, aliases and
+// repeated item names.
+const anchored = `apiVersion: core.oam.dev/v1beta1
+kind: Application
+metadata: &meta
+  name: shop
+spec:
+  components: &comps
+    - name: api
+      type: webservice
+      properties: &props
+        image: nginx
+        ports: [&p {port: 80}]
+      traits:
+        - type: scaler
+          properties: {replicas: 1}
+        - type: scaler
+    - &second
+      name: api
+      type: worker
+      properties: *props
+    - name: "2"
+      type: worker
+  policies:
+    - name: topo
+      type: topology
+      properties:
+        &k clusters: [local]
+  workflow:
+    steps:
+      - name: deploy
+        type: deploy
+`
+
+// TestPathSearchMatchesIndex: PathOf and AnchorOf answer their first
+// questions by searching the tree, later ones from the index; both must
+// give every node of every corpus document and of a document full of
+// anchors (and nodes not in the tree) the same answers.
 func TestPathSearchMatchesIndex(t *testing.T) {
-	nodes := 0
-	for _, file := range testenv.CorpusFiles(t) {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
+	nodes, anchors := 0, 0
+	check := func(name string, data []byte) {
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		for {
 			var doc yaml.Node
 			if err := dec.Decode(&doc); err != nil {
 				if !errors.Is(err, io.EOF) {
-					t.Logf("%s: not parsed (%v)", file, err)
+					t.Logf("%s: not parsed (%v)", name, err)
 				}
-				break
+				return
 			}
 			indexed := Load(&doc)
 			indexed.index()
@@ -39,11 +70,17 @@ func TestPathSearchMatchesIndex(t *testing.T) {
 					return
 				}
 				nodes++
+				if n.Anchor != "" {
+					anchors++
+				}
 				searched := Load(&doc)
 				got, gotOK := searched.PathOf(n)
 				want, wantOK := indexed.PathOf(n)
 				if got != want || gotOK != wantOK || searched.paths.at != nil {
-					t.Fatalf("%s line %d: search %+v %v, index %+v %v", file, n.Line, got, gotOK, want, wantOK)
+					t.Fatalf("%s line %d: search %+v %v, index %+v %v", name, n.Line, got, gotOK, want, wantOK)
+				}
+				if got, want := Load(&doc).AnchorOf(n), indexed.AnchorOf(n); got != want {
+					t.Fatalf("%s line %d: anchor by search %q, by index %q", name, n.Line, got, want)
 				}
 				for _, c := range n.Content {
 					walk(c)
@@ -51,31 +88,42 @@ func TestPathSearchMatchesIndex(t *testing.T) {
 			}
 			walk(&doc)
 			if _, ok := Load(&doc).PathOf(&yaml.Node{}); ok {
-				t.Fatalf("%s: a node not in the tree has a path", file)
+				t.Fatalf("%s: a node not in the tree has a path", name)
 			}
 		}
 	}
-	t.Logf("%d nodes: the search and the index agree", nodes)
+	check("anchored", []byte(anchored))
+	if anchors < 6 {
+		t.Fatalf("the anchored document has %d anchors, want 6", anchors)
+	}
+	for _, file := range testenv.CorpusFiles(t) {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(file, data)
+	}
+	t.Logf("%d nodes (%d anchored): the search and the index agree on paths and anchors", nodes, anchors)
 }
 
 // TestPathOfBuildsTheIndexAfterSomeSearches: an App asked about many
 // nodes stops searching and indexes the tree once.
 func TestPathOfBuildsTheIndexAfterSomeSearches(t *testing.T) {
 	var doc yaml.Node
-	if err := yaml.Unmarshal([]byte("spec:\n  components:\n    - name: a\n      type: webservice\n"), &doc); err != nil {
+	if err := yaml.Unmarshal([]byte(anchored), &doc); err != nil {
 		t.Fatal(err)
 	}
 	app := Load(&doc)
-	comp := app.Components[0].Node
+	comp := app.Components[1].Node
 	for i := 0; i < maxSearches; i++ {
-		if p, ok := app.PathOf(comp); !ok || p.Named != "spec.components[a]" || p.Indexed != "spec.components[0]" {
+		if p, ok := app.PathOf(comp); !ok || p.Named != "spec.components[1]" || p.Indexed != "spec.components[1]" {
 			t.Fatalf("search %d: %+v %v", i, p, ok)
 		}
 	}
 	if app.paths.at != nil {
 		t.Fatal("the index was built before the searches ran out")
 	}
-	if p, ok := app.PathOf(comp); !ok || p.Named != "spec.components[a]" {
+	if p, ok := app.PathOf(comp); !ok || p.Named != "spec.components[1]" {
 		t.Fatalf("indexed: %+v %v", p, ok)
 	}
 	if app.paths.at == nil {
