@@ -876,15 +876,16 @@ func unknown(what, name string, known []string) string {
 func closest(name string, known []string) string {
 	best, bestDist := "", 3
 	for _, k := range known {
-		if d := editDistance(strings.ToLower(name), strings.ToLower(k)); d < bestDist && d < len(name) {
+		if d := EditDistance(strings.ToLower(name), strings.ToLower(k)); d < bestDist && d < len(name) {
 			best, bestDist = k, d
 		}
 	}
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b (byte-wise):
+// how "did you mean" suggestions for mistyped names are chosen.
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {

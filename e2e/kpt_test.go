@@ -46,7 +46,7 @@ func kptBinary(t *testing.T) string {
 		var p string
 		if env := os.Getenv("OAMFIX_KPT"); env != "" {
 			p = env
-		} else if tools := filepath.Join(repoRoot(t), ".tools", "bin", "kpt"); fileExists(tools) {
+		} else if tools := filepath.Join(testenv.ModuleRoot(t), ".tools", "bin", "kpt"); fileExists(tools) {
 			p = tools
 		} else if found, err := exec.LookPath("kpt"); err == nil {
 			p = found
@@ -133,7 +133,7 @@ func (w *workspace) read(rel string) string {
 // copyFile copies src (relative to the repository root) to rel.
 func (w *workspace) copyFile(src, rel string) {
 	w.t.Helper()
-	data, err := os.ReadFile(filepath.Join(repoRoot(w.t), filepath.FromSlash(src)))
+	data, err := os.ReadFile(filepath.Join(testenv.ModuleRoot(w.t), filepath.FromSlash(src)))
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -466,7 +466,7 @@ func TestKptBadFunctionConfig(t *testing.T) {
 func TestKptMultiDocumentAndCRLF(t *testing.T) {
 	w := newWorkspace(t, false)
 	w.copyFile("testdata/kpt/per-env.yaml", "pkg/shop.yaml")
-	api, err := os.ReadFile(filepath.Join(repoRoot(t), "testdata", "kpt", "api.yaml"))
+	api, err := os.ReadFile(filepath.Join(testenv.ModuleRoot(t), "testdata", "kpt", "api.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -536,7 +536,7 @@ func TestKptReformats(t *testing.T) {
 	for i, cmd := range []string{"kpt fn eval DIR --exec cat", `kpt fn eval DIR --exec "oamfix fn --check --fail-on none"`} {
 		w := newWorkspace(t, false)
 		w.copyFile("testdata/kpt/reformat.yaml", "DIR/reformat.yaml")
-		api, err := os.ReadFile(filepath.Join(repoRoot(t), "testdata", "kpt", "api.yaml"))
+		api, err := os.ReadFile(filepath.Join(testenv.ModuleRoot(t), "testdata", "kpt", "api.yaml"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -25,25 +25,6 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// repoRoot is the module root, found from the test's working directory.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-}
-
 // kustomize returns the kustomize binary; without one the test is skipped
 // (or fails under CI, see testenv.Missing).
 func kustomize(t *testing.T) string {
@@ -79,7 +60,7 @@ func oamfixBinary(t *testing.T) string {
 		}
 		binary = filepath.Join(dir, "oamfix")
 		cmd := exec.Command("go", "build", "-o", binary, "./cmd/oamfix")
-		cmd.Dir = repoRoot(t)
+		cmd.Dir = testenv.ModuleRoot(t)
 		buildOut, buildErr = cmd.CombinedOutput()
 	})
 	if buildErr != nil {
@@ -158,7 +139,7 @@ const goodSpec = `  criticalComponents: [booking-service]
 func kustomization(t *testing.T, fn string) string {
 	t.Helper()
 	dir := t.TempDir()
-	app, err := os.ReadFile(filepath.Join(repoRoot(t), "examples", "parking-platform.yaml"))
+	app, err := os.ReadFile(filepath.Join(testenv.ModuleRoot(t), "examples", "parking-platform.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +201,7 @@ func TestKustomizeBuildGolden(t *testing.T) {
 		t.Fatalf("kustomize build: %v\nstderr:\n%s", err, stderr)
 	}
 
-	golden := filepath.Join(repoRoot(t), "testdata", "krm", "kustomize-build.golden.yaml")
+	golden := filepath.Join(testenv.ModuleRoot(t), "testdata", "krm", "kustomize-build.golden.yaml")
 	if testenv.UpdateGolden() {
 		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
 			t.Fatal(err)

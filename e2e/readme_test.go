@@ -66,7 +66,7 @@ type readme struct {
 // readREADME reads the README's orchestrator sections.
 func readREADME(t *testing.T) *readme {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(repoRoot(t), "README.md"))
+	data, err := os.ReadFile(filepath.Join(testenv.ModuleRoot(t), "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +200,7 @@ func TestKustomizeREADME(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%s: %v\n%s", build, err, stderr)
 	}
-	golden, err := os.ReadFile(filepath.Join(repoRoot(t), "testdata", "krm", "kustomize-build.golden.yaml"))
+	golden, err := os.ReadFile(filepath.Join(testenv.ModuleRoot(t), "testdata", "krm", "kustomize-build.golden.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

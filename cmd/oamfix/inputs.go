@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/kio"
 	"github.com/oamfix/oamfix/oam"
 	"github.com/spf13/cobra"
@@ -115,28 +116,7 @@ func nearMisses(f *kio.File) []string {
 
 // near reports whether a is at most two edits from b, ignoring case.
 func near(a, b string) bool {
-	return editDistance(strings.ToLower(a), strings.ToLower(b)) <= 2
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return config.EditDistance(strings.ToLower(a), strings.ToLower(b)) <= 2
 }
 
 // hiddenYAML counts the *.yaml and *.yml files in hidden folders under the
