@@ -9,10 +9,10 @@ import (
 	"testing"
 
 	"github.com/oamfix/oamfix/bench"
-	"github.com/oamfix/oamfix/catalog"
 	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/engine"
 	"github.com/oamfix/oamfix/fixers"
+	"github.com/oamfix/oamfix/internal/golden"
 	"github.com/oamfix/oamfix/internal/testenv"
 	"github.com/oamfix/oamfix/kio"
 	"github.com/oamfix/oamfix/oam"
@@ -26,28 +26,14 @@ type input struct {
 }
 
 // goldenInputs are the golden cases of every rule, each with its rule,
-// config and definitions, as TestGolden runs them.
+// config and definitions, as TestGolden runs them (golden.Options).
 func goldenInputs(t *testing.T) []input {
 	var out []input
 	for _, rule := range fixers.All() {
 		cases, _ := filepath.Glob(filepath.Join("..", "testdata", rule.ID, "*", "input.yaml"))
 		for _, path := range cases {
 			dir := filepath.Dir(path)
-			cfg := config.Default()
-			if _, err := os.Stat(filepath.Join(dir, "config.yaml")); err == nil {
-				var err error
-				if cfg, err = config.Load(filepath.Join(dir, "config.yaml")); err != nil {
-					t.Fatal(err)
-				}
-			}
-			opts := engine.Options{Config: cfg, Rules: []*fixers.Rule{rule}}
-			if defs := filepath.Join(dir, "definitions"); isDir(defs) {
-				user, err := catalog.Load(defs)
-				if err != nil {
-					t.Fatal(err)
-				}
-				opts.Catalog = engine.DefaultCatalog().Merge(user)
-			}
+			opts := golden.Options(t, dir, []*fixers.Rule{rule})
 			data, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
@@ -59,11 +45,6 @@ func goldenInputs(t *testing.T) []input {
 		t.Fatal("no golden cases under ../testdata")
 	}
 	return out
-}
-
-func isDir(path string) bool {
-	info, err := os.Stat(path)
-	return err == nil && info.IsDir()
 }
 
 // allRules fixes with every rule and configured CORS origins, as the

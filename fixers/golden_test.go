@@ -6,14 +6,12 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/oamfix/oamfix/catalog"
-	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/engine"
 	"github.com/oamfix/oamfix/fixers"
+	"github.com/oamfix/oamfix/internal/golden"
 	"github.com/oamfix/oamfix/internal/testenv"
 	"github.com/oamfix/oamfix/kio"
 	"github.com/oamfix/oamfix/report"
-	"github.com/oamfix/oamfix/validate"
 )
 
 // TestGolden runs every case under testdata/<rule>/<case>/: input.yaml with
@@ -40,33 +38,12 @@ func TestGolden(t *testing.T) {
 // runGoldenCase checks one golden folder.
 func runGoldenCase(t *testing.T, dir string, rules []*fixers.Rule) {
 	t.Helper()
-	cfg := config.Default()
-	if _, err := os.Stat(filepath.Join(dir, "config.yaml")); err == nil {
-		var err error
-		if cfg, err = config.Load(filepath.Join(dir, "config.yaml")); err != nil {
-			t.Fatal(err)
-		}
-	}
 	data, err := os.ReadFile(filepath.Join(dir, "input.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	name := filepath.ToSlash(filepath.Join(filepath.Base(filepath.Dir(dir)), filepath.Base(dir), "input.yaml"))
-	opts := engine.Options{Config: cfg, Rules: rules}
-	if defs := filepath.Join(dir, "definitions"); isDir(defs) {
-		// The case's platform: its definitions shadow KubeVela's (--definitions).
-		user, err := catalog.Load(defs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		opts.Catalog = engine.DefaultCatalog().Merge(user)
-		// and validate against them, as --definitions does.
-		vdefs, err := validate.LoadDefinitions(defs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		opts.Definitions = validate.Embedded().Merge(vdefs)
-	}
+	opts := golden.Options(t, dir, rules)
 	res := process(t, name, data, opts)
 	diff, err := kio.UnifiedDiff(name, res.Before, res.After)
 	if err != nil {
@@ -106,11 +83,6 @@ func process(t *testing.T, name string, data []byte, opts engine.Options) *engin
 		t.Fatalf("output does not re-parse: %v", err)
 	}
 	return res
-}
-
-func isDir(path string) bool {
-	info, err := os.Stat(path)
-	return err == nil && info.IsDir()
 }
 
 func sorted(fs []fixers.Finding) []fixers.Finding {
