@@ -390,19 +390,34 @@ func (s *syntax) structs(e ast.Expr, depth int) [][]ast.Decl {
 			}
 		}
 		return out
+	}
+	var out [][]ast.Decl
+	for _, o := range s.operands(e, token.AND, token.OR) {
+		out = append(out, s.structs(o, depth+1)...)
+	}
+	return out
+}
+
+// operands returns the expressions e stands for when it is a
+// parenthesis, a default (*x), a reference, or a binary expression with
+// one of ops (unification, disjunction, concatenation); nil otherwise.
+// The walkers that collect what an expression may be (struct bodies, list
+// elements, string literals) recurse through them.
+func (s *syntax) operands(e ast.Expr, ops ...token.Token) []ast.Expr {
+	switch x := e.(type) {
 	case *ast.ParenExpr:
-		return s.structs(x.X, depth+1)
+		return []ast.Expr{x.X}
 	case *ast.UnaryExpr:
 		if x.Op == token.MUL {
-			return s.structs(x.X, depth+1)
+			return []ast.Expr{x.X}
 		}
 	case *ast.BinaryExpr:
-		if x.Op == token.AND || x.Op == token.OR {
-			return append(s.structs(x.X, depth+1), s.structs(x.Y, depth+1)...)
+		if slices.Contains(ops, x.Op) {
+			return []ast.Expr{x.X, x.Y}
 		}
 	case *ast.Ident:
 		if t := s.target(x); t != nil {
-			return s.structs(t, depth+1)
+			return []ast.Expr{t}
 		}
 	}
 	return nil
@@ -559,20 +574,6 @@ func (s *syntax) elems(e ast.Expr, depth int) []elem {
 			}
 		}
 		return out
-	case *ast.ParenExpr:
-		return s.elems(x.X, depth+1)
-	case *ast.UnaryExpr:
-		if x.Op == token.MUL {
-			return s.elems(x.X, depth+1)
-		}
-	case *ast.BinaryExpr:
-		if x.Op == token.ADD || x.Op == token.AND || x.Op == token.OR {
-			return append(s.elems(x.X, depth+1), s.elems(x.Y, depth+1)...)
-		}
-	case *ast.Ident:
-		if t := s.target(x); t != nil {
-			return s.elems(t, depth+1)
-		}
 	case *ast.SelectorExpr:
 		name, _, err := ast.LabelName(x.Sel)
 		if err != nil {
@@ -584,7 +585,11 @@ func (s *syntax) elems(e ast.Expr, depth int) []elem {
 		}
 		return out
 	}
-	return nil
+	var out []elem
+	for _, o := range s.operands(e, token.ADD, token.AND, token.OR) {
+		out = append(out, s.elems(o, depth+1)...)
+	}
+	return out
 }
 
 // elemsAll is elems over several expressions.
@@ -677,29 +682,19 @@ func (s *syntax) literals(e ast.Expr, depth int) []string {
 	if depth > maxDepth {
 		return nil
 	}
-	switch x := e.(type) {
-	case *ast.BasicLit:
+	if x, ok := e.(*ast.BasicLit); ok {
 		if x.Kind == token.STRING {
 			if v, err := literal.Unquote(x.Value); err == nil {
 				return []string{v}
 			}
 		}
-	case *ast.ParenExpr:
-		return s.literals(x.X, depth+1)
-	case *ast.UnaryExpr:
-		if x.Op == token.MUL {
-			return s.literals(x.X, depth+1)
-		}
-	case *ast.BinaryExpr:
-		if x.Op == token.OR || x.Op == token.AND {
-			return appendNew(s.literals(x.X, depth+1), s.literals(x.Y, depth+1)...)
-		}
-	case *ast.Ident:
-		if t := s.target(x); t != nil {
-			return s.literals(t, depth+1)
-		}
+		return nil
 	}
-	return nil
+	var out []string
+	for _, o := range s.operands(e, token.OR, token.AND) {
+		out = appendNew(out, s.literals(o, depth+1)...)
+	}
+	return out
 }
 
 // first returns the first element of a list, "" if empty.
