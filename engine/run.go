@@ -10,6 +10,7 @@ import (
 	"github.com/oamfix/oamfix/catalog"
 	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/fixers"
+	"github.com/oamfix/oamfix/internal/memo"
 	"github.com/oamfix/oamfix/oam"
 	"github.com/oamfix/oamfix/validate"
 	"github.com/oamfix/oamfix/workload"
@@ -529,45 +530,31 @@ func text(ns ...*yaml.Node) string {
 	if len(ns) == 1 && ns[0].Kind == yaml.ScalarNode {
 		return ns[0].Value
 	}
-	buf := shapeBuffers.Get().(*[]byte)
-	defer shapeBuffers.Put(buf)
+	buf := memo.Buffers.Get().(*[]byte)
+	defer memo.Buffers.Put(buf)
 	key := (*buf)[:0]
 	for _, n := range ns {
 		key = appendShape(key, n)
 	}
 	*buf = key
-	flowTexts.RLock()
-	t, ok := flowTexts.text[string(key)]
-	flowTexts.RUnlock()
-	if ok {
+	if t, ok := flowTexts.Get(key); ok {
 		return t
 	}
+	var t string
 	if len(ns) == 1 {
 		t = oam.FlowText(ns[0])
 	} else {
 		t = oam.FlowText(oam.Seq(ns...))
 	}
-	flowTexts.Lock()
-	if len(flowTexts.text) < maxFlowTexts {
-		flowTexts.text[string(key)] = t
-	}
-	flowTexts.Unlock()
+	flowTexts.Put(key, t)
 	return t
 }
 
-// flowTexts memoizes text by the shape of the nodes: fixes propose the
-// same values over and over (the same trait for every component), and
-// rendering them was most of what describing a finding cost.
-var flowTexts = struct {
-	sync.RWMutex
-	text map[string]string // shape -> text
-}{text: map[string]string{}}
-
-// maxFlowTexts bounds the memo; later values are rendered every time.
-const maxFlowTexts = 1 << 14
-
-// shapeBuffers recycles the buffers shapes are built in.
-var shapeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
+// flowTexts memoizes text by the shape of the nodes (16,384 of them):
+// fixes propose the same values over and over (the same trait for every
+// component), and rendering them was most of what describing a finding
+// cost.
+var flowTexts = memo.New[string](1 << 14)
 
 // appendShape appends what FlowText reads of n (aliases resolved):
 // kind, tag, style, value and content, length-prefixed.

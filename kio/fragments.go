@@ -2,53 +2,37 @@ package kio
 
 import (
 	"strconv"
-	"sync"
 
+	"github.com/oamfix/oamfix/internal/memo"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // fragments memoizes the rendering of new fragments by everything the
 // encoder reads of them: fixes insert the same fragment over and over
 // (the same trait into every component), and encoding it was the largest
-// cost of splicing after the verification parse.
-var fragments = struct {
-	sync.RWMutex
-	text map[string]string // fragment key -> rendered text
-}{text: map[string]string{}}
+// cost of splicing after the verification parse. It holds 4,096 fragments;
+// renderings over maxFragmentText are rare and rendered every time.
+var fragments = memo.New[string](1 << 12)
 
-// Bounds of the memo: how many fragments it holds, and the longest
-// rendering it keeps (larger ones are rare and rendered every time).
-const (
-	maxFragments    = 1 << 12
-	maxFragmentText = 4 << 10
-)
-
-// keyBuffers recycles the buffers fragment keys are built in.
-var keyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+// maxFragmentText is the longest rendering fragments keeps.
+const maxFragmentText = 4 << 10
 
 // encodeFragment is encode, memoized for small fragments.
 func encodeFragment(n *yaml.Node, style yaml.SequenceIndentStyle) (string, error) {
-	buf := keyBuffers.Get().(*[]byte)
-	defer keyBuffers.Put(buf)
+	buf := memo.Buffers.Get().(*[]byte)
+	defer memo.Buffers.Put(buf)
 	key := append((*buf)[:0], style...)
 	key, ok := appendFragmentKey(append(key, '|'), n, 0)
 	*buf = key
 	if !ok {
 		return encode(n, style)
 	}
-	fragments.RLock()
-	text, found := fragments.text[string(key)]
-	fragments.RUnlock()
-	if found {
+	if text, found := fragments.Get(key); found {
 		return text, nil
 	}
 	text, err := encode(n, style)
 	if err == nil && len(text) <= maxFragmentText {
-		fragments.Lock()
-		if len(fragments.text) < maxFragments {
-			fragments.text[string(key)] = text
-		}
-		fragments.Unlock()
+		fragments.Put(key, text)
 	}
 	return text, err
 }
