@@ -146,12 +146,20 @@ func TestSpliceMatchesWholeRendering(t *testing.T) {
 			return out
 		}},
 	}
+	kio.AlwaysVerifyWhole = true
+	defer func() { kio.AlwaysVerifyWhole = false }()
 	for _, set := range sets {
 		t.Run(set.name, func(t *testing.T) {
 			stats, changed := compare(t, set.inputs(t))
 			t.Logf("%s: %d files changed; %s", set.name, changed, stats)
 			if changed == 0 || stats.Spliced == 0 {
 				t.Fatal("nothing was spliced")
+			}
+			if stats.Local == 0 {
+				t.Error("no document was verified locally")
+			}
+			if len(stats.Disagreements) > 0 {
+				t.Errorf("%d documents verified locally were refused by the whole parse:\n%s", len(stats.Disagreements), strings.Join(stats.Disagreements, "\n"))
 			}
 			if set.name != "generated" && len(stats.Fallbacks) > 0 {
 				t.Errorf("%d documents fell back to the whole-document rendering:\n%s", len(stats.Fallbacks), strings.Join(stats.Fallbacks, "\n"))

@@ -46,12 +46,22 @@ func (e *lineEdits) insert(o int, lines []string) {
 
 // assemble applies the edits to the original lines.
 func (e *lineEdits) assemble(orig []string) []string {
+	out, _ := e.assembleAt(orig)
+	return out
+}
+
+// assembleAt applies the edits to the original lines, and says where
+// each original line's inserted lines begin in the result: pos[o] for
+// original line o (pos[len(orig)] for lines added at the end).
+func (e *lineEdits) assembleAt(orig []string) (out []string, pos []int) {
 	n := len(orig)
 	for _, l := range e.before {
 		n += len(l)
 	}
-	out := make([]string, 0, n)
+	out = make([]string, 0, n)
+	pos = make([]int, len(orig)+1)
 	for o := 0; o <= len(orig); o++ {
+		pos[o] = len(out)
 		out = append(out, e.before[o]...)
 		if o == len(orig) || e.deleted[o] {
 			continue
@@ -62,7 +72,7 @@ func (e *lineEdits) assemble(orig []string) []string {
 		}
 		out = append(out, orig[o])
 	}
-	return out
+	return out, pos
 }
 
 // apply replays the n0 -> n1 line diff onto the original lines.

@@ -222,6 +222,7 @@ func runEdit(t *testing.T, path string, data []byte, e testEdit, stats *ProjectS
 
 func TestCorpusEditFidelity(t *testing.T) {
 	files := testenv.CorpusFiles(t)
+	verifyWhole(t)
 	for _, e := range testEdits {
 		t.Run(e.name, func(t *testing.T) {
 			var changed, added, deleted, refused, flowDeleted int
@@ -296,6 +297,9 @@ func TestCorpusEditFidelity(t *testing.T) {
 			}
 			if refused > 0 {
 				t.Errorf("%d files refused", refused)
+			}
+			if len(stats.Disagreements) > 0 {
+				t.Errorf("%d documents verified locally were refused by the whole parse:\n%s", len(stats.Disagreements), strings.Join(stats.Disagreements, "\n"))
 			}
 		})
 	}

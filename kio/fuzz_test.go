@@ -106,8 +106,12 @@ func FuzzProject(f *testing.F) {
 // rendering ("key : value", a value on the line after its key), or next to
 // another change, splicing changes the value only while the line diff
 // rewrites the line (and places the lines around it as one block).
+//
+// Every document verified locally is parsed whole too, and the two
+// verifications must agree.
 func FuzzSplice(f *testing.F) {
 	addSeeds(f)
+	verifyWhole(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, values := range []bool{false, true} {
 			spliced, splicedErr := fuzzEdits(t, data, false, values)
@@ -159,7 +163,18 @@ func fuzzEdits(t *testing.T, data []byte, whole, values bool) ([]byte, error) {
 	if err != nil && !errors.As(err, &re) {
 		t.Fatalf("projection failed with %T: %v", err, err)
 	}
+	if d := file.Stats.Disagreements; len(d) > 0 {
+		t.Fatalf("verified locally, refused by the whole parse: %s", strings.Join(d, "; "))
+	}
 	return out, err
+}
+
+// verifyWhole sets AlwaysVerifyWhole for the rest of a test: each document
+// verified locally is also parsed whole, and ProjectStats.Disagreements
+// lists those the whole parse refuses.
+func verifyWhole(tb testing.TB) {
+	AlwaysVerifyWhole = true
+	tb.Cleanup(func() { AlwaysVerifyWhole = false })
 }
 
 // keptLines diffs out against the original by line: the original lines

@@ -21,6 +21,7 @@ import (
 // separators, and of input refused as unreadable, live in
 // kio/testdata/writeback (the rules' tests do not take them as inputs).
 func TestGoldenWriteback(t *testing.T) {
+	verifyWhole(t)
 	var stats ProjectStats
 	dirs, _ := filepath.Glob(filepath.Join("..", "testdata", "writeback", "*"))
 	local, _ := filepath.Glob(filepath.Join("testdata", "writeback", "*"))
@@ -73,6 +74,9 @@ func TestGoldenWriteback(t *testing.T) {
 	t.Logf("write-back cases: %s", stats)
 	if len(stats.Fallbacks) > 0 {
 		t.Errorf("edits fell back to the whole-document rendering:\n%s", strings.Join(stats.Fallbacks, "\n"))
+	}
+	if len(stats.Disagreements) > 0 {
+		t.Errorf("documents verified locally were refused by the whole parse:\n%s", strings.Join(stats.Disagreements, "\n"))
 	}
 	if noGit != nil {
 		// Every other check ran; only git apply could not.

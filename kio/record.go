@@ -92,6 +92,13 @@ type ProjectStats struct {
 	// Spliced is the number of documents whose recorded edits were all
 	// spliced into the original text at their nodes' positions.
 	Spliced int
+	// Local is the number of spliced documents verified on the lines
+	// around each change instead of being parsed whole (see
+	// AlwaysVerifyWhole).
+	Local int
+	// Disagreements lists, under AlwaysVerifyWhole, each document the
+	// local verification accepted and the whole parse refused, and why.
+	Disagreements []string
 	// Rendered is the number of edited documents rendered whole and
 	// diffed by line: documents edited without recording (Snapshot), and
 	// the fallbacks.
@@ -106,9 +113,16 @@ func (s *ProjectStats) fallback(path string, doc int, reason string) {
 	s.Fallbacks = append(s.Fallbacks, path+": document "+strconv.Itoa(doc)+": "+reason)
 }
 
+// disagree records a document verified locally that the whole parse refused.
+func (s *ProjectStats) disagree(path string, doc int, reason string) {
+	s.Disagreements = append(s.Disagreements, path+": document "+strconv.Itoa(doc)+": "+reason)
+}
+
 // Add adds other's counts to s (for totals over many files).
 func (s *ProjectStats) Add(other ProjectStats) {
 	s.Spliced += other.Spliced
+	s.Local += other.Local
+	s.Disagreements = append(s.Disagreements, other.Disagreements...)
 	s.Rendered += other.Rendered
 	s.Fallbacks = append(s.Fallbacks, other.Fallbacks...)
 }
@@ -116,7 +130,7 @@ func (s *ProjectStats) Add(other ProjectStats) {
 // String summarizes the counts, with the fallback reasons by frequency.
 func (s ProjectStats) String() string {
 	var b strings.Builder
-	b.WriteString(strconv.Itoa(s.Spliced) + " documents spliced, " + strconv.Itoa(s.Rendered) + " rendered whole, " + strconv.Itoa(len(s.Fallbacks)) + " of them fallbacks")
+	b.WriteString(strconv.Itoa(s.Spliced) + " documents spliced (" + strconv.Itoa(s.Local) + " verified locally), " + strconv.Itoa(s.Rendered) + " rendered whole, " + strconv.Itoa(len(s.Fallbacks)) + " of them fallbacks")
 	counts := map[string]int{}
 	for _, f := range s.Fallbacks {
 		// Drop "path: document N: " to count reasons.

@@ -51,6 +51,10 @@ type splicer struct {
 	// whole marks nodes whose text the splicer writes whole: changes
 	// recorded below them are already in it.
 	whole map[*yaml.Node]bool
+	// lineWins are the lines changed in place that can be verified alone;
+	// unwindowed is set by any change that cannot (see verifiedLocally).
+	lineWins   []lineWindow
+	unwindowed bool
 }
 
 // spot is where a touched node sits in the original tree.
@@ -67,6 +71,10 @@ type insertion struct {
 	lines          []string
 	// final lines already carry their line ends and blank separator.
 	final bool
+	// win describes the new entries for local verification (nil: none);
+	// offset is where lines begin among the lines inserted at at.
+	win    *window
+	offset int
 }
 
 // span replaces bytes [start, end) of a line.
@@ -78,6 +86,31 @@ type span struct {
 // splice returns the document's lines with its recorded changes spliced in
 // (nil when nothing changed), or the reason it cannot.
 func (d *Document) splice() ([]string, string) {
+	s, lines, pos, reason := d.spliceUnverified()
+	if reason != "" || lines == nil {
+		return nil, reason
+	}
+	if s.verifiedLocally(lines, pos) {
+		if AlwaysVerifyWhole {
+			if reason := d.verifySplice(lines); reason != "" {
+				d.file.Stats.disagree(d.file.Path, d.Index, reason)
+				return nil, reason
+			}
+		}
+		d.file.Stats.Local++
+		return lines, ""
+	}
+	if reason := d.verifySplice(lines); reason != "" {
+		return nil, reason
+	}
+	return lines, ""
+}
+
+// spliceUnverified places the document's recorded changes into its lines:
+// the splicer, the new lines (nil when nothing changed) and where the
+// lines inserted before each original line begin in them (see
+// lineEdits.assembleAt), or the reason it cannot.
+func (d *Document) spliceUnverified() (*splicer, []string, []int, string) {
 	s := &splicer{
 		d:      d,
 		orig:   d.file.lines[d.first:d.end],
@@ -96,23 +129,20 @@ func (d *Document) splice() ([]string, string) {
 			continue
 		}
 		if reason := s.change(n, s.saved[n], sp); reason != "" {
-			return nil, reason
+			return nil, nil, nil, reason
 		}
 	}
 	if len(s.ins) == 0 && len(s.spans) == 0 && !slices.Contains(s.edits.deleted, true) && len(s.edits.replaced) == 0 {
-		return nil, ""
+		return nil, nil, nil, ""
 	}
 	if reason := s.place(); reason != "" {
-		return nil, reason
+		return nil, nil, nil, reason
 	}
 	if s.edits.conflict {
-		return nil, "two changes claim the same line"
+		return nil, nil, nil, "two changes claim the same line"
 	}
-	lines := s.edits.assemble(s.orig)
-	if reason := d.verifySplice(lines); reason != "" {
-		return nil, reason
-	}
-	return lines, ""
+	lines, pos := s.edits.assembleAt(s.orig)
+	return s, lines, pos, ""
 }
 
 // view is a node as it was before the edits.
@@ -295,7 +325,36 @@ func (s *splicer) inline(n *yaml.Node, sp *spot) string {
 	}
 	s.spans[o] = append(s.spans[o], span{b, b + len(oldText), newText})
 	s.whole[n] = true
+	s.windowLine(n, o, sp, ctx)
 	return ""
+}
+
+// windowLine records the line o, where the node at sp (in context ctx)
+// was rewritten in place, for local verification: the field of a block
+// mapping whose key starts the line, or an item of a block sequence.
+func (s *splicer) windowLine(n *yaml.Node, o int, sp *spot, ctx context) {
+	p := sp.parent
+	switch ctx {
+	case blockValue:
+		k := p.Content[sp.index-1]
+		if col := s.keyColumn(k); col >= 0 && k.Line-1 == o {
+			s.lineWins = append(s.lineWins, lineWindow{o, window{kind: yaml.MappingNode, col: col, head: -1, want: []*yaml.Node{bareKey(k), bare(n)}}})
+			return
+		}
+	case blockItem:
+		if col, _ := s.itemColumn(s.view(n)); col >= 0 {
+			s.lineWins = append(s.lineWins, lineWindow{o, window{kind: yaml.SequenceNode, col: col, head: -1, want: []*yaml.Node{bare(n)}}})
+			return
+		}
+	}
+	s.unwindowed = true
+}
+
+// bare is a copy of a node without the comments written above or below it.
+func bare(n *yaml.Node) *yaml.Node {
+	c := *n
+	c.HeadComment, c.FootComment = "", ""
+	return &c
 }
 
 // continues reports whether original line o is followed by a line that
@@ -598,6 +657,8 @@ func (s *splicer) mapping(n, old *yaml.Node, sp *spot) string {
 		return "cannot render new fields"
 	}
 	s.insert(at, sp.depth+1, col, 0, s.footBlank(yaml.MappingNode, []*yaml.Node{lastKey, lastValue}, nc[len(oc):], lines))
+	s.ins[len(s.ins)-1].win = &window{kind: yaml.MappingNode, col: col, head: -1, want: nc[len(oc):],
+		prev: lastValue, last: s.lastLine(lastValue), parent: n}
 	return ""
 }
 
@@ -694,6 +755,12 @@ func (s *splicer) sequence(n, old *yaml.Node, sp *spot) string {
 			lines = s.footBlank(yaml.SequenceNode, []*yaml.Node{sibling}, nc[j:k], lines)
 		}
 		s.insert(at, sp.depth+1, col, pad, lines)
+		if prev >= 0 {
+			s.ins[len(s.ins)-1].win = &window{kind: yaml.SequenceNode, col: col, head: -1, want: nc[j:k],
+				prev: sibling, last: s.lastLine(sibling)}
+		} else {
+			s.unwindowed = true
+		}
 		j = k
 	}
 	return ""
@@ -744,7 +811,8 @@ func (s *splicer) fill(n, old *yaml.Node, sp *spot) string {
 		return "cannot render a filled value"
 	}
 	lines = s.reindent(lines, col, 0)[1:]
-	s.ins = append(s.ins, insertion{at: at, depth: sp.depth + 1, seq: len(s.ins), lines: lines})
+	s.ins = append(s.ins, insertion{at: at, depth: sp.depth + 1, seq: len(s.ins), lines: lines,
+		win: &window{kind: yaml.MappingNode, col: col, head: k.Line - 1, want: []*yaml.Node{bareKey(k), n}}})
 	s.whole[n] = true
 	return ""
 }
@@ -791,6 +859,7 @@ func (s *splicer) rewriteField(m *yaml.Node, vi int, ov, nv *yaml.Node, depth in
 	lines = s.reindent(lines, col, 0)
 	s.ins = append(s.ins, insertion{at: start, depth: depth, seq: len(s.ins), lines: lines})
 	s.whole[ov], s.whole[nv] = true, true
+	s.unwindowed = true
 	return ""
 }
 
@@ -883,6 +952,7 @@ func (s *splicer) replaceItems(n, old *yaml.Node, sp *spot) string {
 		s.ins = append(s.ins, insertion{at: at, depth: sp.depth + 1, seq: len(s.ins), lines: lines, final: true})
 	}
 	s.whole[n] = true
+	s.unwindowed = true
 	return ""
 }
 
@@ -934,14 +1004,18 @@ func (s *splicer) place() string {
 			continue
 		}
 		var lines []string
-		for _, in := range s.ins[i:j] {
-			if in.final {
+		for k := i; k < j; k++ {
+			if s.ins[k].final {
 				return "replaced items and other new lines meet"
 			}
-			lines = append(lines, in.lines...)
+			s.ins[k].offset = len(lines)
+			lines = append(lines, s.ins[k].lines...)
 		}
 		if len(lines) > 0 && isDash(lines[0]) && blankSeparated(s.orig, s.body, at, indentOf(lines[0])) {
 			lines = append([]string{""}, lines...)
+			for k := i; k < j; k++ {
+				s.ins[k].offset++
+			}
 		}
 		for x := range lines {
 			lines[x] += eol
