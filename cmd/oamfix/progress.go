@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/term"
@@ -22,6 +23,9 @@ const progressEvery = 100 * time.Millisecond
 // the next file processed draws it again below that output. A nil
 // *progress draws nothing.
 type progress struct {
+	// mu orders the line's drawing with other output: files are counted
+	// by the run while their groups' findings are shown by the committer.
+	mu          sync.Mutex
 	w           io.Writer
 	total, done int
 	shown       bool
@@ -50,6 +54,8 @@ func (p *progress) add() {
 	if p == nil {
 		return
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.done++
 	if now := time.Now(); p.done == p.total || now.Sub(p.drawn) >= progressEvery {
 		p.drawn = now
@@ -62,7 +68,16 @@ func (p *progress) add() {
 
 // clear erases the line if it is shown.
 func (p *progress) clear() {
-	if p != nil && p.shown {
+	if p != nil {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.erase()
+	}
+}
+
+// erase erases the line if it is shown; p.mu is held.
+func (p *progress) erase() {
+	if p.shown {
 		io.WriteString(p.w, "\r\033[K")
 		p.shown = false
 	}
@@ -77,6 +92,8 @@ type clearing struct {
 
 // Write implements io.Writer.
 func (c clearing) Write(b []byte) (int, error) {
-	c.p.clear()
+	c.p.mu.Lock()
+	defer c.p.mu.Unlock()
+	c.p.erase()
 	return c.w.Write(b)
 }

@@ -315,32 +315,41 @@ func runRoot(cmd *cobra.Command, o *rootOptions, args []string, stdin io.Reader,
 		stdout.Write(oc.stream)
 	}
 	// Fixed files are staged and committed in groups (one disk sync per
-	// group); their findings are shown once their write is final.
-	var held []fileOutcome
+	// group); their findings are shown once their write is final. One
+	// goroutine commits the groups in order and shows their findings
+	// while the workers go on with the next files.
 	// A commit takes every file staged so far, some of which belong to
-	// later groups (workers run ahead): their errors wait here.
+	// later groups (workers run ahead): their errors wait in failed.
 	failed := map[string]error{}
-	commit := func() {
-		maps.Copy(failed, batch.Commit())
-		for _, oc := range held {
-			if err := failed[oc.path]; oc.staged && err != nil {
-				reopen(oc.findings)
-				oc.err = err
-				delete(failed, oc.path)
-			}
-			if sig.settle(oc) {
-				show(oc)
+	groups := make(chan []fileOutcome, 1)
+	committed := make(chan struct{})
+	go func() {
+		defer close(committed)
+		for group := range groups {
+			maps.Copy(failed, batch.Commit())
+			for _, oc := range group {
+				if err := failed[oc.path]; oc.staged && err != nil {
+					reopen(oc.findings)
+					oc.err = err
+					delete(failed, oc.path)
+				}
+				if sig.settle(oc) {
+					show(oc)
+				}
 			}
 		}
-		held = held[:0]
-	}
+	}()
+	var held []fileOutcome
 	processAll(paths, o, perFile, stdin, batch, prog.add, func(oc fileOutcome) {
 		held = append(held, oc)
 		if len(held) >= commitEvery {
-			commit()
+			groups <- held
+			held = nil
 		}
 	})
-	commit()
+	groups <- held
+	close(groups)
+	<-committed
 	prog.clear()
 	run.Errors = len(errs)
 	endOfRun(notes, stderr, args, run, tally, errs, inline, o.format == "text" && level == report.TextDefault)
