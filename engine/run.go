@@ -78,12 +78,20 @@ func Run(docs []Doc, opts Options) (out *Outcome, err error) {
 	apps := make([]*oam.App, len(docs))
 	models := make([]*workload.Model, len(docs))
 	builder := workload.NewBuilder(opts.Config, opts.Catalog)
+	// Fixes never add anchors: a document without any stays without.
+	anchorFree := make([]bool, len(docs))
+	load := func(i int) *oam.App {
+		app := oam.Load(docs[i].Node)
+		app.AnchorFree = anchorFree[i]
+		return app
+	}
 	for i, d := range docs {
 		var before []validate.Problem
 		if opts.Definitions != nil {
 			before = validate.Validate(yaml.NewRNode(d.Node), d.File, opts.Definitions)
 		}
-		app := oam.Load(d.Node)
+		anchorFree[i] = !oam.HasAnchors(d.Node)
+		app := load(i)
 		if opts.Definitions == nil {
 			// Validation reports these itself; without it, say so anyway:
 			// oamfix reads and edits nothing in them.
@@ -120,7 +128,7 @@ func Run(docs []Doc, opts Options) (out *Outcome, err error) {
 			}
 			if changed {
 				out.Changed[i] = true
-				app = oam.Load(d.Node) // the next rule sees this rule's edits
+				app = load(i) // the next rule sees this rule's edits
 				model = builder.Build(app)
 			}
 		}
@@ -153,7 +161,7 @@ func Run(docs []Doc, opts Options) (out *Outcome, err error) {
 			if fixed {
 				out.Changed[i] = true
 				// The next file rule sees this one's edits.
-				apps[i] = oam.Load(docs[i].Node)
+				apps[i] = load(i)
 				models[i] = builder.Build(apps[i])
 			}
 		}

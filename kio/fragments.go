@@ -1,7 +1,7 @@
 package kio
 
 import (
-	"strconv"
+	"encoding/binary"
 
 	"github.com/oamfix/oamfix/internal/memo"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -38,29 +38,26 @@ func encodeFragment(n *yaml.Node, style yaml.SequenceIndentStyle) (string, error
 }
 
 // appendFragmentKey appends every field of n and its content that the
-// encoder reads, each length-prefixed so that no two different trees share
-// a key. It reports false for trees it will not key (aliases, or deeper
-// than a fragment a fix writes).
+// encoder reads: kind and style as a byte each (their values are small),
+// then each string and the content length-prefixed, so that no two
+// different trees share a key. It reports false for trees it will not key
+// (aliases, styles or kinds out of a byte's range, or deeper than a
+// fragment a fix writes).
 func appendFragmentKey(b []byte, n *yaml.Node, depth int) ([]byte, bool) {
-	if n == nil || n.Kind == yaml.AliasNode || depth > 64 {
+	if n == nil || n.Kind == yaml.AliasNode || depth > 64 || n.Kind > 0xff || n.Style > 0xff {
 		return b, false
 	}
-	b = strconv.AppendInt(b, int64(n.Kind), 10)
-	b = append(b, ',')
-	b = strconv.AppendInt(b, int64(n.Style), 10)
-	b = append(b, ',')
+	b = append(b, byte(n.Kind), byte(n.Style))
 	for _, s := range [...]string{n.Tag, n.Value, n.Anchor, n.HeadComment, n.LineComment, n.FootComment} {
-		b = strconv.AppendInt(b, int64(len(s)), 10)
-		b = append(b, ':')
+		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
-	b = strconv.AppendInt(b, int64(len(n.Content)), 10)
-	b = append(b, '(')
+	b = binary.AppendUvarint(b, uint64(len(n.Content)))
 	for _, c := range n.Content {
 		var ok bool
 		if b, ok = appendFragmentKey(b, c, depth+1); !ok {
 			return b, false
 		}
 	}
-	return append(b, ')'), true
+	return b, true
 }

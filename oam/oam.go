@@ -30,6 +30,9 @@ type App struct {
 	Skip map[string]string
 	// Spec is the spec mapping (nil if absent).
 	Spec *yaml.Node
+	// AnchorFree, set by a caller that knows no node of the tree carries
+	// an anchor (see HasAnchors), lets AnchorOf answer at once.
+	AnchorFree bool
 
 	paths pathIndex
 	// searches counts the PathOf calls answered by searching the tree

@@ -60,6 +60,9 @@ func (a *App) PathOf(n *yaml.Node) (Path, bool) {
 // ancestor, "&name"), or "" when no anchor encloses it. Changing such a
 // node changes every alias of the anchor too.
 func (a *App) AnchorOf(n *yaml.Node) string {
+	if a.AnchorFree {
+		return ""
+	}
 	if trail, searched, found := a.search(n); searched {
 		if !found {
 			return ""
@@ -328,4 +331,24 @@ func anchorOfTrail(root *yaml.Node, trail []trailStep) string {
 		}
 	}
 	return ""
+}
+
+// HasAnchors reports whether a node of the tree below n (n included)
+// carries an anchor.
+func HasAnchors(n *yaml.Node) bool {
+	if n == nil {
+		return false
+	}
+	if n.Anchor != "" {
+		return true
+	}
+	if n.Kind == yaml.AliasNode {
+		return false
+	}
+	for _, c := range n.Content {
+		if HasAnchors(c) {
+			return true
+		}
+	}
+	return false
 }
