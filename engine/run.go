@@ -1,9 +1,9 @@
 package engine
 
 import (
+	"encoding/binary"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -564,28 +564,23 @@ func text(ns ...*yaml.Node) string {
 // cost.
 var flowTexts = memo.New[string](1 << 14)
 
-// appendShape appends what FlowText reads of n (aliases resolved):
-// kind, tag, style, value and content, length-prefixed.
+// appendShape appends what FlowText reads of n (aliases resolved): kind
+// and style (uvarints), tag, value and content, length-prefixed.
 func appendShape(b []byte, n *yaml.Node) []byte {
 	for n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
 	}
-	b = strconv.AppendInt(b, int64(n.Kind), 10)
-	b = append(b, ' ')
-	b = strconv.AppendInt(b, int64(len(n.Tag)), 10)
-	b = append(b, ':')
+	b = binary.AppendUvarint(b, uint64(n.Kind))
+	b = binary.AppendUvarint(b, uint64(n.Style&^yaml.FlowStyle))
+	b = binary.AppendUvarint(b, uint64(len(n.Tag)))
 	b = append(b, n.Tag...)
-	b = strconv.AppendInt(b, int64(n.Style&^yaml.FlowStyle), 10)
-	b = append(b, ' ')
-	b = strconv.AppendInt(b, int64(len(n.Value)), 10)
-	b = append(b, ':')
+	b = binary.AppendUvarint(b, uint64(len(n.Value)))
 	b = append(b, n.Value...)
-	b = strconv.AppendInt(b, int64(len(n.Content)), 10)
-	b = append(b, '(')
+	b = binary.AppendUvarint(b, uint64(len(n.Content)))
 	for _, c := range n.Content {
 		b = appendShape(b, c)
 	}
-	return append(b, ')')
+	return b
 }
 
 func setIfEmpty(s *string, v string) {
