@@ -225,7 +225,16 @@ func (a *App) search(n *yaml.Node) (trail []trailStep, searched, found bool) {
 		return nil, false, false
 	}
 	a.searches++
-	found = search(a.Root, n, &trail)
+	if n != nil && n.Line > 0 {
+		// Nodes read from the text are in line order: subtrees that end
+		// before n's line are skipped. A node an edit moved may break
+		// that order; the whole search below still finds it.
+		if search(a.Root, n, n.Line, &trail) {
+			return trail, true, true
+		}
+		trail = trail[:0]
+	}
+	found = search(a.Root, n, 0, &trail)
 	return trail, true, found
 }
 
@@ -240,8 +249,10 @@ type trailStep struct {
 
 // search finds target below n the way the index records nodes (first in
 // document order; a mapping key has its value's path; aliases are not
-// followed) and leaves on trail the steps from n to it.
-func search(n, target *yaml.Node, trail *[]trailStep) bool {
+// followed) and leaves on trail the steps from n to it. With line > 0 (the
+// target's line), it skips each entry whose next sibling starts on an
+// earlier line: the entry ends before the target starts.
+func search(n, target *yaml.Node, line int, trail *[]trailStep) bool {
 	if n == nil {
 		return false
 	}
@@ -251,6 +262,9 @@ func search(n, target *yaml.Node, trail *[]trailStep) bool {
 	switch n.Kind {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
+			if line > 0 && i+2 < len(n.Content) && before(n.Content[i+2], line) {
+				continue
+			}
 			k, v := n.Content[i], n.Content[i+1]
 			if k == target {
 				*trail = append(*trail, trailStep{item: fieldStep, key: k.Value})
@@ -262,29 +276,42 @@ func search(n, target *yaml.Node, trail *[]trailStep) bool {
 					return true
 				}
 				for j, item := range v.Content {
+					if line > 0 && j+1 < len(v.Content) && before(v.Content[j+1], line) {
+						continue
+					}
 					at := len(*trail)
 					*trail = append(*trail, trailStep{item: int32(j), node: item})
-					if search(item, target, trail) {
+					if search(item, target, line, trail) {
 						(*trail)[at].key = listLabel(v.Content, j)
 						return true
 					}
 					*trail = (*trail)[:at]
 				}
-			} else if search(v, target, trail) {
+			} else if search(v, target, line, trail) {
 				return true
 			}
 			*trail = (*trail)[:len(*trail)-1]
 		}
 	case yaml.SequenceNode:
 		for j, item := range n.Content {
+			if line > 0 && j+1 < len(n.Content) && before(n.Content[j+1], line) {
+				continue
+			}
 			*trail = append(*trail, trailStep{item: int32(j), node: item})
-			if search(item, target, trail) {
+			if search(item, target, line, trail) {
 				return true
 			}
 			*trail = (*trail)[:len(*trail)-1]
 		}
 	}
 	return false
+}
+
+// before reports whether next, the entry after a subtree, starts on a line
+// before line: the subtree, written before next, cannot hold a node that
+// starts on line. Nodes an edit added have no line and decide nothing.
+func before(next *yaml.Node, line int) bool {
+	return next.Line > 0 && next.Line < line
 }
 
 // listLabel is the label the index gives item j of an OAM list: its

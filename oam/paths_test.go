@@ -130,3 +130,43 @@ func TestPathOfBuildsTheIndexAfterSomeSearches(t *testing.T) {
 		t.Fatal("the index was not built")
 	}
 }
+
+// TestPathSearchFindsMovedNodes: the search skips subtrees that end on a
+// line before the node asked about, which holds for nodes read from the
+// text; an edit that moves such a node, or adds one without a line, must
+// not hide it.
+func TestPathSearchFindsMovedNodes(t *testing.T) {
+	const src = `spec:
+  components:
+    - name: a
+      type: webservice
+    - name: b
+      type: worker
+      properties:
+        image: x
+`
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
+		t.Fatal(err)
+	}
+	comps := Get(Load(&doc).Spec, "components")
+	a, b := comps.Content[0], comps.Content[1]
+	props := Get(b, "properties")
+	// Move b's properties (line 7) into a, which ends at line 5.
+	a.Content = append(a.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "properties"}, props)
+	b.Content = b.Content[:4]
+	added := &yaml.Node{Kind: yaml.ScalarNode, Value: "v"}
+	b.Content = append(b.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "k"}, added)
+	indexed := Load(&doc)
+	indexed.index()
+	for _, n := range []*yaml.Node{props, Get(props, "image"), added} {
+		got, ok := Load(&doc).PathOf(n)
+		want, wantOK := indexed.PathOf(n)
+		if !ok || !wantOK || got != want {
+			t.Errorf("line %d: search %+v %v, index %+v %v", n.Line, got, ok, want, wantOK)
+		}
+	}
+	if got, _ := Load(&doc).PathOf(props); got.Named != "spec.components[a].properties" {
+		t.Errorf("moved properties at %q", got.Named)
+	}
+}
