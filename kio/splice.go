@@ -27,9 +27,10 @@ import (
 //   - items replaced in a block sequence are projected like a whole
 //     document, but over those items only.
 //
-// The result is parsed once and must hold exactly the edited data and
-// every comment. Anything else, or any doubt, and the document is
-// rendered whole instead (the fallback). Both give the same bytes over the
+// Each change is verified on its own lines when it can be (see
+// window.go); otherwise the result is parsed once and must hold exactly
+// the edited data and every comment. Anything else, or any doubt, and the
+// document is rendered whole instead (the fallback). Both give the same bytes over the
 // corpus, the golden cases and generated apps (engine's
 // TestSpliceMatchesWholeRendering); where a line is written unlike kyaml
 // would write it ("key : value"), splicing keeps more of it.
