@@ -11,6 +11,7 @@ import (
 	"github.com/oamfix/oamfix/config"
 	"github.com/oamfix/oamfix/fixers"
 	"github.com/oamfix/oamfix/internal/memo"
+	"github.com/oamfix/oamfix/internal/yamlnode"
 	"github.com/oamfix/oamfix/oam"
 	"github.com/oamfix/oamfix/validate"
 	"github.com/oamfix/oamfix/workload"
@@ -90,7 +91,7 @@ func Run(docs []Doc, opts Options) (out *Outcome, err error) {
 		if opts.Definitions != nil {
 			before = validate.Validate(yaml.NewRNode(d.Node), d.File, opts.Definitions)
 		}
-		anchorFree[i] = !oam.HasAnchors(d.Node)
+		anchorFree[i] = !yamlnode.HasAnchors(d.Node)
 		app := load(i)
 		if opts.Definitions == nil {
 			// Validation reports these itself; without it, say so anyway:

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/oamfix/oamfix/internal/yamlnode"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -331,7 +332,7 @@ func (d *Document) parse() error {
 	}
 	d.root = &doc
 	d.Node = yaml.NewRNode(&doc)
-	d.anchors = hasAnchors(&doc)
+	d.anchors = yamlnode.HasAnchors(&doc)
 	if d.anchors {
 		if n := expandedSize(&doc, map[*yaml.Node]int{}); n > maxExpandedNodes {
 			return &ParseError{d.file.Path, d.StartLine, fmt.Sprintf("aliases expand to over %d nodes (an alias bomb?); not processing it", maxExpandedNodes), true}
@@ -434,22 +435,6 @@ func expandedSize(n *yaml.Node, memo map[*yaml.Node]int) int {
 	}
 	memo[n] = size
 	return size
-}
-
-// hasAnchors reports whether any node in the tree defines an anchor.
-func hasAnchors(n *yaml.Node) bool {
-	if n.Anchor != "" {
-		return true
-	}
-	if n.Kind == yaml.AliasNode {
-		return false
-	}
-	for _, c := range n.Content {
-		if hasAnchors(c) {
-			return true
-		}
-	}
-	return false
 }
 
 // deriveStyle reads a document's sequence style, indentation unit, dash

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/oamfix/oamfix/internal/memo"
+	"github.com/oamfix/oamfix/internal/yamlnode"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -253,7 +254,7 @@ func parseWindow(text string) *yaml.Node {
 		return nil
 	}
 	root := doc.Content[0]
-	if root.Style&yaml.FlowStyle != 0 || hasAnchors(root) || findDuplicateKey(root) != nil {
+	if root.Style&yaml.FlowStyle != 0 || yamlnode.HasAnchors(root) || findDuplicateKey(root) != nil {
 		return nil
 	}
 	return root

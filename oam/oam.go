@@ -31,7 +31,7 @@ type App struct {
 	// Spec is the spec mapping (nil if absent).
 	Spec *yaml.Node
 	// AnchorFree, set by a caller that knows no node of the tree carries
-	// an anchor (see HasAnchors), lets AnchorOf answer at once.
+	// an anchor (yamlnode.HasAnchors), lets AnchorOf answer at once.
 	AnchorFree bool
 
 	paths pathIndex

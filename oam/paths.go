@@ -359,23 +359,3 @@ func anchorOfTrail(root *yaml.Node, trail []trailStep) string {
 	}
 	return ""
 }
-
-// HasAnchors reports whether a node of the tree below n (n included)
-// carries an anchor.
-func HasAnchors(n *yaml.Node) bool {
-	if n == nil {
-		return false
-	}
-	if n.Anchor != "" {
-		return true
-	}
-	if n.Kind == yaml.AliasNode {
-		return false
-	}
-	for _, c := range n.Content {
-		if HasAnchors(c) {
-			return true
-		}
-	}
-	return false
-}
