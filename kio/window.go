@@ -22,9 +22,11 @@ import (
 //   - the window's lines, moved left to the collection's column and parsed
 //     alone, must hold exactly the edited entries (data, keys and
 //     comments); they hold no block scalar, anchor, alias, document marker
-//     or directive, and every line sits at or right of the column;
+//     or directive, and every line sits at or right of the column; new
+//     lines hold no comment line;
 //   - the entry before new entries ends on its own lines (no block scalar
-//     at its end, only blank and comment lines after its last node), and
+//     and no empty value at its end, only blank lines after its last
+//     node: yaml.v3 attaches a comment line by the token after it), and
 //     the first line after a window is less indented than a mapping's keys
 //     (at most as indented as a sequence's dashes), so it parses as it did;
 //   - new keys are new in their mapping.
@@ -100,7 +102,8 @@ func (s *splicer) verifiedLocally(out []string, pos []int) bool {
 			start = pos[w.head] + len(s.edits.before[w.head])
 		}
 		lines := out[start : first+len(in.lines)]
-		if !startsEntry(lines, w) || !s.followedBy(out, first+len(in.lines), w.endsBelow()) || !w.holds(lines) {
+		if !startsEntry(lines, w) || hasCommentLine(out[first:first+len(in.lines)]) ||
+			!s.followedBy(out, first+len(in.lines), w.endsBelow()) || !w.holds(lines) {
 			return false
 		}
 	}
@@ -118,14 +121,18 @@ func (s *splicer) verifiedLocally(out []string, pos []int) bool {
 
 // endsCleanly reports whether new lines before original line at follow
 // the text of prev (an entry whose last original line is last) cleanly:
-// only blank and comment lines between, and no block scalar at its end
-// whose kept trailing lines the new lines would take.
+// only blank lines after it, and at its end no block scalar whose kept
+// trailing lines the new lines would take and no empty value. yaml.v3
+// attaches a comment line to a node by the token that follows it: a
+// comment after prev's text, or before an empty value (which ends only at
+// the next token), would meet the new lines instead, and yaml.v3 can drop
+// it there; the whole parse judges those.
 func (s *splicer) endsCleanly(prev *yaml.Node, last, at int) bool {
 	if at <= last {
 		return false
 	}
 	for o := last + 1; o < at; o++ {
-		if k := key(s.orig[o]); strings.TrimSpace(k) != "" && !isComment(k) {
+		if strings.TrimSpace(s.orig[o]) != "" {
 			return false
 		}
 	}
@@ -133,7 +140,21 @@ func (s *splicer) endsCleanly(prev *yaml.Node, last, at int) bool {
 	for n.Kind != yaml.AliasNode && len(n.Content) > 0 {
 		n = n.Content[len(n.Content)-1]
 	}
-	return n.Kind != yaml.ScalarNode || n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0
+	if n.Kind != yaml.ScalarNode {
+		return true
+	}
+	empty := n.Value == "" && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0
+	return !empty && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0
+}
+
+// hasCommentLine reports whether one of lines holds only a comment.
+func hasCommentLine(lines []string) bool {
+	for _, l := range lines {
+		if isComment(l) {
+			return true
+		}
+	}
+	return false
 }
 
 // startsEntry reports whether the first content line of a window's new
