@@ -48,6 +48,15 @@ func (d *Document) verify(lines []string, n1 string) error {
 		}
 	}
 	if a, b := comments(&parsed), comments(d.root); !maps.Equal(a, b) {
+		for c, n := range a {
+			if n > b[c] {
+				// kyaml can render a line comment on another line (a
+				// key's, after the next field, when its plain value
+				// stood on the line below): the projection keeps the
+				// original line too, and the comment twice.
+				return d.refuse(0, "the projected text would repeat a comment")
+			}
+		}
 		if rendered, err := encode(&parsed, d.SeqIndent); err != nil || rendered != n1 {
 			return d.refuse(0, "the projected text would lose or change a comment")
 		}
