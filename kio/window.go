@@ -268,17 +268,32 @@ func sameCommentList(a, b []*yaml.Node) bool {
 
 // parseWindow parses a window's text: the block collection it holds, or
 // nil when it does not parse, holds anything but one block collection or
-// holds an anchor, alias or repeated key.
+// holds an anchor, alias, repeated key or block scalar.
 func parseWindow(text string) *yaml.Node {
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(text), &doc); err != nil || len(doc.Content) != 1 {
 		return nil
 	}
 	root := doc.Content[0]
-	if root.Style&yaml.FlowStyle != 0 || yamlnode.HasAnchors(root) || findDuplicateKey(root) != nil {
+	if root.Style&yaml.FlowStyle != 0 || yamlnode.HasAnchors(root) || findDuplicateKey(root) != nil || hasBlockScalar(root) {
 		return nil
 	}
 	return root
+}
+
+// hasBlockScalar reports whether a tree holds a literal or folded scalar:
+// one that keeps its trailing blank lines would take, in the document,
+// blank lines that follow the window.
+func hasBlockScalar(n *yaml.Node) bool {
+	if n.Kind == yaml.ScalarNode && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return true
+	}
+	for _, c := range n.Content {
+		if hasBlockScalar(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // dedent moves the lines left by col columns and joins them, or reports

@@ -172,3 +172,23 @@ func TestKeptBlockScalarIsNotVerifiedLocally(t *testing.T) {
 		t.Fatalf("a field added after a kept block scalar was verified locally:\n%s", strings.Join(out, "\n"))
 	}
 }
+
+// TestNewBlockScalarIsNotVerifiedLocally appends a trait whose value is a
+// block scalar: one that keeps its trailing lines would take the blank
+// lines after the window in the document, which its window lacks.
+func TestNewBlockScalarIsNotVerifiedLocally(t *testing.T) {
+	s, d, out, pos := spliceApp(t, func(d *Document, root *yaml.Node) {
+		traits := nodeAt(t, root, "spec", "components", 0, "traits")
+		d.Touch(traits)
+		traits.Content = append(traits.Content, fragment(t, "type: init\nproperties:\n  script: |+\n    echo hi\n\n"))
+	})
+	if !slices.ContainsFunc(out, func(l string) bool { return strings.Contains(l, "|+") }) {
+		t.Fatalf("the new trait was not written as a kept block scalar:\n%s", strings.Join(out, "\n"))
+	}
+	if s.verifiedLocally(out, pos) {
+		t.Fatalf("a new block scalar was verified locally:\n%s", strings.Join(out, "\n"))
+	}
+	if reason := d.verifySplice(out); reason != "" {
+		t.Logf("the whole parse refuses it too: %s", reason)
+	}
+}
