@@ -106,12 +106,18 @@ func (s *splicer) verifiedLocally(out []string, pos []int) bool {
 			!s.followedBy(out, first+len(in.lines), w.endsBelow()) || !w.holds(lines) {
 			return false
 		}
+		if w.head >= 0 && commentFollows(out, first+len(in.lines)) {
+			return false // it followed an empty value (see endsCleanly)
+		}
 	}
 	for _, lw := range s.lineWins {
 		if len(s.spans[lw.o]) != 1 {
 			return false
 		}
 		at := pos[lw.o] + len(s.edits.before[lw.o])
+		if v := lw.w.want[len(lw.w.want)-1]; isEmpty(v) && commentFollows(out, at+1) {
+			return false // see endsCleanly
+		}
 		if !startsAt(out[at], &lw.w) || !s.followedBy(out, at+1, lw.w.col) || !lw.w.holds(out[at:at+1]) {
 			return false
 		}
@@ -140,11 +146,27 @@ func (s *splicer) endsCleanly(prev *yaml.Node, last, at int) bool {
 	for n.Kind != yaml.AliasNode && len(n.Content) > 0 {
 		n = n.Content[len(n.Content)-1]
 	}
-	if n.Kind != yaml.ScalarNode {
-		return true
+	return n.Kind != yaml.ScalarNode || !isEmpty(n) && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0
+}
+
+// isEmpty reports whether n is a scalar written as nothing ("key:", or a
+// tag alone): it ends only at the next token.
+func isEmpty(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Value == "" && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0
+}
+
+// commentFollows reports whether a comment line comes between index i of
+// out and the next content line.
+func commentFollows(out []string, i int) bool {
+	for ; i < len(out); i++ {
+		switch k := key(out[i]); {
+		case isComment(k):
+			return true
+		case strings.TrimSpace(k) != "":
+			return false
+		}
 	}
-	empty := n.Value == "" && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0
-	return !empty && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0
+	return false
 }
 
 // hasCommentLine reports whether one of lines holds only a comment.
@@ -187,9 +209,10 @@ func startsAt(l string, w *window) bool {
 // have: it ended their collection before them, and must still end it
 // after them. New keys are the last of their mapping, so the line after
 // them is less indented than its keys; new items can stand before the
-// next item, at the same column as their dashes.
+// next item, at the same column as their dashes, and a filled value
+// before the next key of its mapping.
 func (w *window) endsBelow() int {
-	if w.kind == yaml.SequenceNode {
+	if w.kind == yaml.SequenceNode || w.head >= 0 {
 		return w.col
 	}
 	return w.col - 1

@@ -65,7 +65,13 @@ func fragment(t *testing.T, text string) *yaml.Node {
 // and the positions of the inserted ones.
 func spliceApp(t *testing.T, edit func(d *Document, root *yaml.Node)) (*splicer, *Document, []string, []int) {
 	t.Helper()
-	f, err := Parse("app.yaml", []byte(app))
+	return spliceText(t, app, edit)
+}
+
+// spliceText splices one edit of a document's text.
+func spliceText(t *testing.T, text string, edit func(d *Document, root *yaml.Node)) (*splicer, *Document, []string, []int) {
+	t.Helper()
+	f, err := Parse("app.yaml", []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,5 +196,26 @@ func TestNewBlockScalarIsNotVerifiedLocally(t *testing.T) {
 	}
 	if reason := d.verifySplice(out); reason != "" {
 		t.Logf("the whole parse refuses it too: %s", reason)
+	}
+}
+
+// TestFilledValueBeforeCommentIsNotVerifiedLocally fills an empty value
+// followed by a comment line: yaml.v3 attached that comment by the token
+// after the empty value, which the new lines replace, so only the whole
+// parse may judge. The same fill with no comment after it is verified
+// locally.
+func TestFilledValueBeforeCommentIsNotVerifiedLocally(t *testing.T) {
+	for text, local := range map[string]bool{
+		"spec:\n  traits:\n  # later\n  name: x\n": false,
+		"spec:\n  traits:\n  name: x\n":            true,
+	} {
+		s, _, out, pos := spliceText(t, text, func(d *Document, root *yaml.Node) {
+			v := nodeAt(t, root, "spec", "traits")
+			d.Touch(v)
+			*v = *fragment(t, "- type: scaler\n")
+		})
+		if got := s.verifiedLocally(out, pos); got != local {
+			t.Errorf("verified locally %v, want %v:\n%s", got, local, strings.Join(out, "\n"))
+		}
 	}
 }
