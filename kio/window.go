@@ -29,7 +29,9 @@ import (
 //     node: yaml.v3 attaches a comment line by the token after it), and
 //     the first line after a window is less indented than a mapping's keys
 //     (at most as indented as a sequence's dashes), so it parses as it did;
-//   - new keys are new in their mapping.
+//   - new keys are new in their mapping;
+//   - no line of the document is indented with a tab (blank lines
+//     included).
 //
 // Each window's parse is memoized by its text (the same trait is added to
 // many components). A document whose every change is such a window is not
@@ -82,7 +84,7 @@ const maxWindowKey = 4 << 10
 // document's new lines; pos[o] is where the lines inserted before
 // original line o begin in out) was verified on its own lines.
 func (s *splicer) verifiedLocally(out []string, pos []int) bool {
-	if s.d.anchors || s.unwindowed || len(s.ins)+len(s.lineWins) == 0 {
+	if s.d.anchors || s.unwindowed || len(s.ins)+len(s.lineWins) == 0 || tabIndented(s.orig) {
 		return false
 	}
 	for _, in := range s.ins {
@@ -164,6 +166,20 @@ func commentFollows(out []string, i int) bool {
 			return true
 		case strings.TrimSpace(k) != "":
 			return false
+		}
+	}
+	return false
+}
+
+// tabIndented reports whether a line starts with whitespace holding a tab
+// (a blank line included): whether yaml.v3 accepts a tab there depends on
+// what comes before the line, which new lines change.
+func tabIndented(lines []string) bool {
+	for _, l := range lines {
+		for i := 0; i < len(l) && (l[i] == ' ' || l[i] == '\t'); i++ {
+			if l[i] == '\t' {
+				return true
+			}
 		}
 	}
 	return false
