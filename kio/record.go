@@ -110,12 +110,18 @@ type ProjectStats struct {
 
 // fallback records that a recorded document was rendered whole.
 func (s *ProjectStats) fallback(path string, doc int, reason string) {
-	s.Fallbacks = append(s.Fallbacks, path+": document "+strconv.Itoa(doc)+": "+reason)
+	s.Fallbacks = append(s.Fallbacks, docReason(path, doc, reason))
 }
 
 // disagree records a document verified locally that the whole parse refused.
 func (s *ProjectStats) disagree(path string, doc int, reason string) {
-	s.Disagreements = append(s.Disagreements, path+": document "+strconv.Itoa(doc)+": "+reason)
+	s.Disagreements = append(s.Disagreements, docReason(path, doc, reason))
+}
+
+// docReason is how the stats name a document and what happened to it
+// ("path: document N: reason"; String counts reasons by cutting it).
+func docReason(path string, doc int, reason string) string {
+	return path + ": document " + strconv.Itoa(doc) + ": " + reason
 }
 
 // Add adds other's counts to s (for totals over many files).

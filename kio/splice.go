@@ -30,8 +30,8 @@ import (
 // Each change is verified on its own lines when it can be (see
 // window.go); otherwise the result is parsed once and must hold exactly
 // the edited data and every comment. Anything else, or any doubt, and the
-// document is rendered whole instead (the fallback). Both give the same bytes over the
-// corpus, the golden cases and generated apps (engine's
+// document is rendered whole instead (the fallback). Both give the same
+// bytes over the corpus, the golden cases and generated apps (engine's
 // TestSpliceMatchesWholeRendering); where a line is written unlike kyaml
 // would write it ("key : value"), splicing keeps more of it.
 
@@ -91,18 +91,17 @@ func (d *Document) splice() ([]string, string) {
 	if reason != "" || lines == nil {
 		return nil, reason
 	}
-	if s.verifiedLocally(lines, pos) {
-		if AlwaysVerifyWhole {
-			if reason := d.verifySplice(lines); reason != "" {
+	local := s.verifiedLocally(lines, pos)
+	if !local || AlwaysVerifyWhole {
+		if reason := d.verifySplice(lines); reason != "" {
+			if local {
 				d.file.Stats.disagree(d.file.Path, d.Index, reason)
-				return nil, reason
 			}
+			return nil, reason
 		}
-		d.file.Stats.Local++
-		return lines, ""
 	}
-	if reason := d.verifySplice(lines); reason != "" {
-		return nil, reason
+	if local {
+		d.file.Stats.Local++
 	}
 	return lines, ""
 }
@@ -339,7 +338,7 @@ func (s *splicer) windowLine(n *yaml.Node, o int, sp *spot, ctx context) {
 	case blockValue:
 		k := p.Content[sp.index-1]
 		if col := s.keyColumn(k); col >= 0 && k.Line-1 == o {
-			s.lineWins = append(s.lineWins, lineWindow{o, window{kind: yaml.MappingNode, col: col, head: -1, want: []*yaml.Node{bareKey(k), bare(n)}}})
+			s.lineWins = append(s.lineWins, lineWindow{o, window{kind: yaml.MappingNode, col: col, head: -1, want: []*yaml.Node{bare(k), bare(n)}}})
 			return
 		}
 	case blockItem:
@@ -349,13 +348,6 @@ func (s *splicer) windowLine(n *yaml.Node, o int, sp *spot, ctx context) {
 		}
 	}
 	s.unwindowed = true
-}
-
-// bare is a copy of a node without the comments written above or below it.
-func bare(n *yaml.Node) *yaml.Node {
-	c := *n
-	c.HeadComment, c.FootComment = "", ""
-	return &c
 }
 
 // continues reports whether original line o is followed by a line that
@@ -464,11 +456,7 @@ func (s *splicer) keyColumn(k *yaml.Node) int {
 	if b < 0 {
 		return -1
 	}
-	prefix := strings.TrimLeft(line[:b], " ")
-	if prefix == "" {
-		return b
-	}
-	if strings.HasPrefix(prefix, "-") && strings.TrimLeft(prefix[1:], " ") == "" && len(prefix) > 1 {
+	if strings.TrimLeft(line[:b], " ") == "" || dashPrefix(line[:b]) {
 		return b
 	}
 	return -1
@@ -485,12 +473,11 @@ func (s *splicer) itemColumn(it *yaml.Node) (int, int) {
 	if b < 0 {
 		return -1, 0
 	}
-	dash := indentOf(line)
-	prefix := line[dash:b]
-	if len(prefix) < 2 || prefix[0] != '-' || strings.TrimLeft(prefix[1:], " ") != "" {
+	if !dashPrefix(line[:b]) {
 		return -1, 0
 	}
-	return dash, len(prefix) - 1
+	dash := indentOf(line)
+	return dash, b - dash - 1
 }
 
 // lastLine is the last line (0-based) holding a node of n's original subtree.
@@ -807,19 +794,20 @@ func (s *splicer) fill(n, old *yaml.Node, sp *spot) string {
 	if !ok {
 		return "cannot find the key line of a filled value"
 	}
-	lines, ok := s.render(yaml.MappingNode, []*yaml.Node{bareKey(k), n})
+	lines, ok := s.render(yaml.MappingNode, []*yaml.Node{bare(k), n})
 	if !ok || len(lines) < 2 {
 		return "cannot render a filled value"
 	}
 	lines = s.reindent(lines, col, 0)[1:]
 	s.ins = append(s.ins, insertion{at: at, depth: sp.depth + 1, seq: len(s.ins), lines: lines,
-		win: &window{kind: yaml.MappingNode, col: col, head: k.Line - 1, want: []*yaml.Node{bareKey(k), n}}})
+		win: &window{kind: yaml.MappingNode, col: col, head: k.Line - 1, want: []*yaml.Node{bare(k), n}}})
 	s.whole[n] = true
 	return ""
 }
 
-// bareKey is a copy of a key without the comments written above or below it.
-func bareKey(k *yaml.Node) *yaml.Node {
+// bare is a copy of a node (a key, a changed value) without the comments
+// written above or below it.
+func bare(k *yaml.Node) *yaml.Node {
 	c := *k
 	c.HeadComment, c.FootComment = "", ""
 	return &c
@@ -849,7 +837,7 @@ func (s *splicer) rewriteField(m *yaml.Node, vi int, ov, nv *yaml.Node, depth in
 	if col < 0 || indentOf(s.orig[k.Line-1]) != col {
 		return "the key of a replaced value does not start its line"
 	}
-	lines, ok := s.render(yaml.MappingNode, []*yaml.Node{bareKey(k), nv})
+	lines, ok := s.render(yaml.MappingNode, []*yaml.Node{bare(k), nv})
 	if !ok {
 		return "cannot render a replaced value"
 	}

@@ -103,13 +103,17 @@ func (s *splicer) verifiedLocally(out []string, pos []int) bool {
 			}
 			start = pos[w.head] + len(s.edits.before[w.head])
 		}
-		lines := out[start : first+len(in.lines)]
-		if !startsEntry(lines, w) || hasCommentLine(out[first:first+len(in.lines)]) ||
-			!s.followedBy(out, first+len(in.lines), w.endsBelow()) || !w.holds(lines) {
+		end := first + len(in.lines)
+		lines := out[start:end]
+		if !startsEntry(lines, w) || hasCommentLine(out[first:end]) {
 			return false
 		}
-		if w.head >= 0 && commentFollows(out, first+len(in.lines)) {
+		next, found, comment := nextContent(out, end)
+		if w.head >= 0 && comment {
 			return false // it followed an empty value (see endsCleanly)
+		}
+		if !endsAbove(next, found, w.endsBelow()) || !w.holds(lines) {
+			return false
 		}
 	}
 	for _, lw := range s.lineWins {
@@ -117,10 +121,11 @@ func (s *splicer) verifiedLocally(out []string, pos []int) bool {
 			return false
 		}
 		at := pos[lw.o] + len(s.edits.before[lw.o])
-		if v := lw.w.want[len(lw.w.want)-1]; isEmpty(v) && commentFollows(out, at+1) {
+		next, found, comment := nextContent(out, at+1)
+		if v := lw.w.want[len(lw.w.want)-1]; isEmpty(v) && comment {
 			return false // see endsCleanly
 		}
-		if !startsAt(out[at], &lw.w) || !s.followedBy(out, at+1, lw.w.col) || !lw.w.holds(out[at:at+1]) {
+		if !startsAt(out[at], &lw.w) || !endsAbove(next, found, lw.w.col) || !lw.w.holds(out[at:at+1]) {
 			return false
 		}
 	}
@@ -157,18 +162,20 @@ func isEmpty(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.Value == "" && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0
 }
 
-// commentFollows reports whether a comment line comes between index i of
-// out and the next content line.
-func commentFollows(out []string, i int) bool {
-	for ; i < len(out); i++ {
-		switch k := key(out[i]); {
+// nextContent finds the first line of lines from index i on that is
+// neither blank nor only a comment: its text without line end and
+// trailing blanks, whether there is one, and whether a comment line comes
+// before it.
+func nextContent(lines []string, i int) (next string, found, comment bool) {
+	for ; i < len(lines); i++ {
+		switch k := key(lines[i]); {
 		case isComment(k):
-			return true
+			comment = true
 		case strings.TrimSpace(k) != "":
-			return false
+			return k, true, comment
 		}
 	}
-	return false
+	return "", false, comment
 }
 
 // tabIndented reports whether a line starts with whitespace holding a tab
@@ -201,14 +208,8 @@ func startsEntry(lines []string, w *window) bool {
 	if w.head >= 0 {
 		return true // the key's own line, where the original parse found it
 	}
-	for _, l := range lines {
-		k := key(l)
-		if strings.TrimSpace(k) == "" || isComment(k) {
-			continue
-		}
-		return indentOf(k) == w.col && isDash(k) == (w.kind == yaml.SequenceNode)
-	}
-	return false
+	k, found, _ := nextContent(lines, 0)
+	return found && indentOf(k) == w.col && isDash(k) == (w.kind == yaml.SequenceNode)
 }
 
 // startsAt reports whether a changed line starts an entry of the window's
@@ -234,19 +235,12 @@ func (w *window) endsBelow() int {
 	return w.col - 1
 }
 
-// followedBy reports whether the first content line of out from index i
-// on is indented at most limit columns, a document marker, or whether the
-// document ends first: a line that ends what comes before it, as it did
-// before.
-func (s *splicer) followedBy(out []string, i, limit int) bool {
-	for ; i < len(out); i++ {
-		k := key(out[i])
-		if strings.TrimSpace(k) == "" || isComment(k) {
-			continue
-		}
-		return isMarker(k, "---") || isMarker(k, "...") || indentOf(k) <= limit
-	}
-	return true
+// endsAbove reports whether next, the content line after a window (found:
+// there is one before the document ends), is indented at most limit
+// columns or a document marker: a line that ends what comes before it, as
+// it did before.
+func endsAbove(next string, found bool, limit int) bool {
+	return !found || isMarker(next, "---") || isMarker(next, "...") || indentOf(next) <= limit
 }
 
 // holds reports whether lines, moved left by the window's column and
