@@ -2,9 +2,9 @@ package config
 
 import (
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unicode"
+
+	"github.com/oamfix/oamfix/internal/memo"
 )
 
 // Environment names: how oamfix reads and writes the environment word in
@@ -38,25 +38,18 @@ func tokenize(s string) []nameToken {
 	return out
 }
 
-// wordPatterns memoizes tokenize for the environment words of configs:
-// a handful of words is matched against every name a run reads.
-var (
-	wordPatterns     sync.Map // word -> []nameToken
-	wordPatternCount atomic.Int64
-)
-
-// maxWordPatterns bounds wordPatterns; later words are tokenized each time.
-const maxWordPatterns = 1 << 10
+// wordPatterns memoizes tokenize for the environment words of configs
+// (1,024 of them; later words are tokenized each time): a handful of
+// words is matched against every name a run reads.
+var wordPatterns = memo.New[[]nameToken](1 << 10)
 
 // wordTokens is tokenize(word), memoized.
 func wordTokens(word string) []nameToken {
-	if t, ok := wordPatterns.Load(word); ok {
-		return t.([]nameToken)
+	if t, ok := wordPatterns.GetString(word); ok {
+		return t
 	}
 	t := tokenize(word)
-	if wordPatternCount.Add(1) <= maxWordPatterns {
-		wordPatterns.Store(word, t)
-	}
+	wordPatterns.PutString(word, t)
 	return t
 }
 

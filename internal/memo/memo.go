@@ -34,5 +34,22 @@ func (c *Map[V]) Put(key []byte, v V) {
 	c.mu.Unlock()
 }
 
+// GetString is Get for a key held as a string.
+func (c *Map[V]) GetString(key string) (V, bool) {
+	c.mu.RLock()
+	v, ok := c.m[key]
+	c.mu.RUnlock()
+	return v, ok
+}
+
+// PutString is Put for a key held as a string.
+func (c *Map[V]) PutString(key string, v V) {
+	c.mu.Lock()
+	if len(c.m) < c.limit {
+		c.m[key] = v
+	}
+	c.mu.Unlock()
+}
+
 // Buffers recycles the byte buffers keys are built in.
 var Buffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}

@@ -21,3 +21,19 @@ func TestMapStopsAtItsLimit(t *testing.T) {
 		t.Fatal("a value past the limit was kept")
 	}
 }
+
+func TestStringKeysShareTheMap(t *testing.T) {
+	m := New[int](2)
+	m.PutString("a", 1)
+	m.Put([]byte("b"), 2)
+	m.PutString("c", 3)
+	if v, ok := m.Get([]byte("a")); !ok || v != 1 {
+		t.Fatalf("a: %d %v", v, ok)
+	}
+	if v, ok := m.GetString("b"); !ok || v != 2 {
+		t.Fatalf("b: %d %v", v, ok)
+	}
+	if _, ok := m.GetString("c"); ok {
+		t.Fatal("a value past the limit was kept")
+	}
+}
